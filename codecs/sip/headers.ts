@@ -1,0 +1,303 @@
+/**
+ * Typed header values (RFC 3261 §20): parse a header value string into data, serialize it back.
+ * Parsers are total: malformed input gives `undefined`.
+ */
+import {
+  endOfQuoted,
+  isToken,
+  isTokenChar,
+  isWs,
+  parseParams,
+  quote,
+  serializeParams,
+  skipWs,
+  splitList,
+  unquote,
+} from './grammar';
+import type { CSeq, MediaType, NameAddr, Params, RAck, ValueWithParams, Via } from './types';
+import { formatHost, parseHostPort, parseUri, serializeUri } from './uri';
+
+/** Largest CSeq sequence number: "MUST be expressed as a 32-bit unsigned integer and MUST be less than 2**31" (§8.1.1.5). */
+export const MAX_CSEQ = 0x7fffffff;
+
+/**
+ * Parses one Via value (§20.42): `SIP/2.0/UDP host:port;branch=z9hG4bK…`.
+ *
+ * @example
+ * parseVia('SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds')?.params.get('branch') // 'z9hG4bK776asdhds'
+ */
+export function parseVia(value: string): Via | undefined {
+  const n = value.length;
+  let i = skipWs(value, 0);
+  // sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS
+  const parts: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    const s = i;
+    while (i < n && isTokenChar(value.charCodeAt(i))) i++;
+    if (i === s) return undefined;
+    parts.push(value.slice(s, i));
+    i = skipWs(value, i);
+    if (k < 2) {
+      if (value.charCodeAt(i) !== 47 /* / */) return undefined;
+      i = skipWs(value, i + 1);
+    }
+  }
+  // sent-by runs to the first ';' (or the end); IPv6 references contain ':' but never ';'.
+  const hostStart = i;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (c === 59 || isWs(c) || c === 44) break;
+    i++;
+  }
+  const hp = parseHostPort(value.slice(hostStart, i));
+  if (!hp) return undefined;
+  const p = parseParams(value, i);
+  if (!p || p.end !== n) return undefined;
+  const via: Via = {
+    protocol: parts[0]!.toUpperCase() + '/' + parts[1]!,
+    transport: parts[2]!.toUpperCase(),
+    host: hp.host,
+    hostType: hp.hostType,
+    params: p.params,
+  };
+  if (hp.port !== undefined) via.port = hp.port;
+  return via;
+}
+
+/** Parses a Via header line that may hold several comma-separated values. */
+export function parseViaList(value: string): Via[] | undefined {
+  const out: Via[] = [];
+  for (const item of splitList(value)) {
+    const v = parseVia(item);
+    if (!v) return undefined;
+    out.push(v);
+  }
+  return out.length ? out : undefined;
+}
+
+/** Serializes a Via value. */
+export function serializeVia(v: Via): string {
+  let s = v.protocol + '/' + v.transport + ' ' + formatHost(v.host, v.hostType);
+  if (v.port !== undefined) s += ':' + v.port;
+  return s + serializeParams(v.params);
+}
+
+/**
+ * Parses name-addr or addr-spec with header parameters (§20.10, §20.20, §20.39 …).
+ * "If the URI is not enclosed in angle brackets, any semicolon-delimited parameters are
+ * header-parameters, not URI parameters." (§20.10)
+ *
+ * @example
+ * parseNameAddr('"Bob" <sip:bob@biloxi.com>;tag=a6c85cf')?.params.get('tag') // 'a6c85cf'
+ */
+export function parseNameAddr(value: string): NameAddr | undefined {
+  const n = value.length;
+  let i = skipWs(value, 0);
+  let displayName: string | undefined;
+  let uriText: string;
+  const c0 = value.charCodeAt(i);
+  if (c0 === 34 /* " */) {
+    const e = endOfQuoted(value, i);
+    if (e < 0) return undefined;
+    displayName = unquote(value.slice(i, e));
+    i = skipWs(value, e);
+    if (value.charCodeAt(i) !== 60) return undefined;
+  }
+  const lt = c0 === 34 ? i : value.indexOf('<', i);
+  if (lt >= 0) {
+    if (c0 !== 34) {
+      // display-name = *(token LWS) — tokens only (UTF-8 tolerated as many stacks send it unquoted)
+      const dn = value.slice(i, lt).trim();
+      if (dn.length) {
+        for (let k = 0; k < dn.length; k++) {
+          const c = dn.charCodeAt(k);
+          if (!(isTokenChar(c) || isWs(c) || c > 127)) return undefined;
+        }
+        displayName = dn.replace(/[ \t]+/g, ' ');
+      }
+    }
+    const gt = value.indexOf('>', lt + 1);
+    if (gt < 0) return undefined;
+    uriText = value.slice(lt + 1, gt);
+    i = gt + 1;
+  } else {
+    // addr-spec: the URI runs to the first ';' (it cannot contain ';', ',', '?' in this form)
+    let e = i;
+    while (e < n) {
+      const c = value.charCodeAt(e);
+      if (c === 59 || isWs(c)) break;
+      e++;
+    }
+    uriText = value.slice(i, e);
+    i = e;
+  }
+  const uri = parseUri(uriText);
+  if (!uri) return undefined;
+  const p = parseParams(value, i);
+  if (!p || p.end !== n) return undefined;
+  const na: NameAddr = { uri, params: p.params };
+  if (displayName !== undefined) na.displayName = displayName;
+  return na;
+}
+
+/** Serializes a name-addr, always in angle-bracket form. */
+export function serializeNameAddr(na: NameAddr): string {
+  const dn = na.displayName !== undefined ? quote(na.displayName) + ' ' : '';
+  return dn + '<' + serializeUri(na.uri) + '>' + serializeParams(na.params);
+}
+
+/** Parses a comma-separated list of name-addrs (Contact, Route, Record-Route, Path …). */
+export function parseNameAddrList(value: string): NameAddr[] | undefined {
+  const out: NameAddr[] = [];
+  for (const item of splitList(value)) {
+    const na = parseNameAddr(item);
+    if (!na) return undefined;
+    out.push(na);
+  }
+  return out;
+}
+
+/**
+ * Parses CSeq (§20.16): `4711 INVITE`.
+ *
+ * @example
+ * parseCSeq('314159 INVITE') // { seq: 314159, method: 'INVITE' }
+ */
+export function parseCSeq(value: string): CSeq | undefined {
+  const n = value.length;
+  let i = skipWs(value, 0);
+  const s = i;
+  let seq = 0;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    seq = seq * 10 + (c - 48);
+    if (seq > MAX_CSEQ) return undefined;
+    i++;
+  }
+  if (i === s || i - s > 10) return undefined;
+  const ws = i;
+  i = skipWs(value, i);
+  if (i === ws) return undefined;
+  const ms = i;
+  while (i < n && isTokenChar(value.charCodeAt(i))) i++;
+  if (i === ms || skipWs(value, i) !== n) return undefined;
+  return { seq, method: value.slice(ms, i) };
+}
+
+/** Serializes CSeq. */
+export function serializeCSeq(c: CSeq): string {
+  return c.seq + ' ' + c.method;
+}
+
+/** Parses a non-negative decimal integer header (Content-Length, Max-Forwards, Expires …); max 2^32-1. */
+export function parseUInt(value: string): number | undefined {
+  const t = value.trim();
+  if (t.length === 0 || t.length > 10) return undefined;
+  let v = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    v = v * 10 + (c - 48);
+  }
+  return v > 0xffffffff ? undefined : v;
+}
+
+/** Parses a comma-separated list of tokens (Allow, Supported, Require, Unsupported, Proxy-Require). */
+export function parseTokenList(value: string): string[] | undefined {
+  const out: string[] = [];
+  for (const item of splitList(value)) {
+    if (!isToken(item)) return undefined;
+    out.push(item);
+  }
+  return out;
+}
+
+/**
+ * Parses a media type with parameters (§20.15 Content-Type, one §20.1 Accept entry).
+ *
+ * @example
+ * parseMediaType('application/sdp')?.type // 'application/sdp'
+ */
+export function parseMediaType(value: string): MediaType | undefined {
+  const n = value.length;
+  let i = skipWs(value, 0);
+  const s = i;
+  while (i < n && isTokenChar(value.charCodeAt(i))) i++;
+  const type = value.slice(s, i);
+  i = skipWs(value, i);
+  if (!type.length || value.charCodeAt(i) !== 47) return undefined;
+  i = skipWs(value, i + 1);
+  const ss = i;
+  while (i < n && isTokenChar(value.charCodeAt(i))) i++;
+  const sub = value.slice(ss, i);
+  if (!sub.length) return undefined;
+  const p = parseParams(value, i);
+  if (!p || p.end !== n) return undefined;
+  return { type: (type + '/' + sub).toLowerCase(), params: p.params };
+}
+
+/** Serializes a media type. */
+export function serializeMediaType(m: MediaType): string {
+  return m.type + serializeParams(m.params);
+}
+
+/** Parses an Accept list (`*` entries allowed, e.g. `application/*`). */
+export function parseMediaTypeList(value: string): MediaType[] | undefined {
+  const out: MediaType[] = [];
+  for (const item of splitList(value)) {
+    const m = parseMediaType(item);
+    if (!m) return undefined;
+    out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Parses `value *(;param)` where value is a token (Event, Content-Disposition, Session-Expires,
+ * Min-SE, Subscription-State, Reason …).
+ */
+export function parseValueWithParams(value: string): ValueWithParams | undefined {
+  const n = value.length;
+  let i = skipWs(value, 0);
+  const s = i;
+  while (i < n && isTokenChar(value.charCodeAt(i))) i++;
+  if (i === s) return undefined;
+  const v = value.slice(s, i);
+  const p = parseParams(value, i);
+  if (!p || p.end !== n) return undefined;
+  return { value: v, params: p.params };
+}
+
+/** Serializes a value with parameters. */
+export function serializeValueWithParams(v: ValueWithParams): string {
+  return v.value + serializeParams(v.params);
+}
+
+/** Parses RAck (RFC 3262 §7.2): `776656 1 INVITE`. */
+export function parseRAck(value: string): RAck | undefined {
+  const parts = value.trim().split(/[ \t]+/);
+  if (parts.length !== 3) return undefined;
+  const rseq = parseUInt(parts[0]!);
+  const cseq = parseUInt(parts[1]!);
+  const method = parts[2]!;
+  if (rseq === undefined || rseq < 1 || cseq === undefined || cseq > MAX_CSEQ || !isToken(method))
+    return undefined;
+  return { rseq, cseq, method };
+}
+
+/** Serializes RAck. */
+export function serializeRAck(r: RAck): string {
+  return r.rseq + ' ' + r.cseq + ' ' + r.method;
+}
+
+/** The `tag` parameter of a From/To value. */
+export function tagOf(na: NameAddr): string | undefined {
+  const t = na.params.get('tag');
+  return t === null || t === undefined ? undefined : t;
+}
+
+/** Copies parameters so a caller can change them without touching a parsed message. */
+export function cloneParams(p: Params): Params {
+  return new Map(p);
+}
