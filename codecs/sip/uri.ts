@@ -268,7 +268,7 @@ function isIpv4(s: string, start: number, end: number, out?: number[], outAt = 0
 }
 
 /**
- * IPv6address (RFC 4291 §2.2 text forms, the grammar RFC 5954 §3 restores for RFC 3261):
+ * IPv6address (RFC 4291 §2.2 text forms; the grammar RFC 5954 substitutes for RFC 3261's):
  * eight `h16` groups, or fewer with exactly one `::`, optionally ending in a dotted IPv4
  * address that stands for the last two groups. Fills `out` with the eight groups when given.
  */
@@ -295,9 +295,7 @@ function isIpv6(s: string, start: number, end: number, out?: number[]): boolean 
     if (i < end && s.charCodeAt(i) === 0x2e) {
       // Embedded IPv4: must be the tail and leave room for two groups.
       if (count > 6 || (gap < 0 && count !== 6)) return false;
-      const tail: number[] = [0, 0];
-      if (!isIpv4(s, first, end, tail, 0)) return false;
-      groups?.push(tail[0]!, tail[1]!);
+      if (!isIpv4(s, first, end, groups, groups?.length)) return false;
       count += 2;
       break;
     }
@@ -625,7 +623,7 @@ function schemeEnd(s: string): number {
  * parseUri('sip:alice@atlanta.com;transport=tcp');
  * // { kind: 'sip', scheme: 'sip', user: 'alice', host: 'atlanta.com', hostType: 'domain',
  * //   params: Map { 'transport' => 'tcp' }, headers: [] }
- * parseUri('sips:[2001:db8::10]:5061').port; // 5061
+ * parseUri('sips:[2001:db8::10]:5061'); // { kind: 'sip', scheme: 'sips', host: '2001:db8::10', hostType: 'ipv6', port: 5061, … }
  * parseUri('tel:+1-201-555-0123'); // { kind: 'tel', scheme: 'tel', number: '+1-201-555-0123', params: Map {} }
  * parseUri('urn:service:sos'); // { kind: 'absolute', scheme: 'urn', opaque: 'service:sos' }
  * parseUri('sip:user@host:99999'); // undefined
@@ -719,7 +717,7 @@ function paramValueEquals(a: string | null, b: string | null): boolean {
   return equalsIgnoreCase(a, b);
 }
 
-/** Hosts per §19.1.4, with IPv6 references compared by address value (RFC 5954 §4). */
+/** Hosts per §19.1.4, with IPv6 references compared by address value (RFC 5954). */
 function hostEquals(a: SipUri, b: SipUri): boolean {
   // "An IP address that is the result of a DNS lookup of a host name does not match that host
   // name." — a hostname never equals an IP literal.

@@ -275,7 +275,7 @@ describe('RFC 3261 §19.1.4 URI comparison: the rules', () => {
     expect(eq('sip:a@h', 'urn:a@h')).toBe(false);
   });
 
-  test('RFC 5954 §4: IPv6 references compare by address, not by text', () => {
+  test('RFC 5954: IPv6 references compare by address, not by text', () => {
     expect(eq('sip:[2001:db8::9:01]', 'sip:[2001:DB8:0:0:0:0:9:1]')).toBe(true);
     expect(eq('sip:[::ffff:192.0.2.1]', 'sip:[::ffff:c000:201]')).toBe(true);
     expect(eq('sip:[2001:db8::9:1]', 'sip:[2001:db8::9:2]')).toBe(false);
@@ -660,7 +660,7 @@ describe('RFC 5118 IPv6 torture tests', () => {
     expect(sip('sip:[::ffff:192.0.2.1]')).toEqual(sipUri({ host: '::ffff:192.0.2.1', hostType: 'ipv6' }));
   });
 
-  test('RFC 5954 §3 ABNF correction: sip:[2001:db8::9:255] and sip:[2001:db8::9:1] parse', () => {
+  test('RFC 5954 ABNF correction: sip:[2001:db8::9:255] and sip:[2001:db8::9:1] parse', () => {
     expect(sip('sip:[2001:db8::9:255]').host).toBe('2001:db8::9:255');
     expect(sip('sip:[2001:db8::9:1]').host).toBe('2001:db8::9:1');
   });
@@ -899,19 +899,6 @@ describe('unescapePercent and escapePercent', () => {
     expect(escapePercent('a?b&c', 'header')).toBe('a?b%26c');
     expect(escapePercent('100%', 'header')).toBe('100%25');
     expect(escapePercent('é', 'param')).toBe('%C3%A9');
-  });
-});
-
-describe('performance', () => {
-  test('parseUri of a typical URI takes well under 1 µs', () => {
-    const text = 'sip:alice@atlanta.com;transport=udp';
-    for (let i = 0; i < 20000; i++) parseUri(text);
-    const n = 100000;
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) parseUri(text);
-    const perOp = Number(process.hrtime.bigint() - t0) / n;
-    // Generous bound so a loaded CI machine does not flake; typically ~0.2-0.4 µs.
-    expect(perOp).toBeLessThan(5000);
   });
 });
 
