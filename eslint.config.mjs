@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'cli/parrot.js', '*.config.js', '*.config.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.scratch/**', 'cli/parrot.js', '*.config.js', '*.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -8,7 +8,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSipMessage } from '../codecs/sip';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sip = require('sip') as { parse(b: Buffer): unknown };
 
 const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'sip');

@@ -104,42 +104,62 @@ export function parseParams(
   stopAtComma = false,
 ): { params: Params; end: number } | undefined {
   const params: Params = new Map();
-  const n = s.length;
-  i = skipWs(s, i);
+  const end = parseParamsInto(s, i, s.length, params, stopAtComma);
+  return end < 0 ? undefined : { params, end };
+}
+
+/**
+ * @internal The loop of {@link parseParams} over `s[i, n)`, filling `params`: the index where
+ * parsing stopped, or -1 when malformed. Names are lower-cased only when they hold an upper-case
+ * letter; a repeated name keeps the last value.
+ */
+export function parseParamsInto(s: string, i: number, n: number, params: Params, stopAtComma: boolean): number {
+  let c = 0;
+  while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
   while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c === 44 && stopAtComma) break;
-    if (c !== 59 /* ; */) return undefined;
-    i = skipWs(s, i + 1);
+    c = s.charCodeAt(i);
+    if (c !== 59 /* ; */) {
+      if (c === 44 && stopAtComma) break;
+      return -1;
+    }
+    i++;
+    while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
     const nameStart = i;
-    while (i < n && isTokenChar(s.charCodeAt(i))) i++;
-    if (i === nameStart) return undefined;
-    const name = s.slice(nameStart, i).toLowerCase();
-    i = skipWs(s, i);
+    let upper = false;
+    while (i < n) {
+      c = s.charCodeAt(i);
+      if (c >= 128 || TOKEN[c] !== 1) break;
+      if (c <= 90 && c >= 65) upper = true;
+      i++;
+    }
+    if (i === nameStart) return -1;
+    const name = upper ? s.slice(nameStart, i).toLowerCase() : s.slice(nameStart, i);
+    while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
     let value: string | null = null;
-    if (i < n && s.charCodeAt(i) === 61 /* = */) {
-      i = skipWs(s, i + 1);
-      if (i < n && s.charCodeAt(i) === 34) {
+    if (i < n && c === 61 /* = */) {
+      i++;
+      while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
+      if (i < n && c === 34) {
         const e = endOfQuoted(s, i);
-        if (e < 0) return undefined;
+        if (e < 0) return -1;
         value = s.slice(i, e);
         i = e;
       } else {
         const vs = i;
         // gen-value = token / host / quoted-string; host may be an IPv6 reference.
         while (i < n) {
-          const d = s.charCodeAt(i);
-          if (isTokenChar(d) || d === 58 /* : */ || d === 91 /* [ */ || d === 93 /* ] */) i++;
+          c = s.charCodeAt(i);
+          if (c < 128 && (TOKEN[c] === 1 || c === 58 /* : */ || c === 91 /* [ */ || c === 93) /* ] */) i++;
           else break;
         }
-        if (i === vs) return undefined;
+        if (i === vs) return -1;
         value = s.slice(vs, i);
       }
-      i = skipWs(s, i);
+      while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
     }
     params.set(name, value);
   }
-  return { params, end: i };
+  return i;
 }
 
 /** Serializes parameters as `;name=value;flag`. */

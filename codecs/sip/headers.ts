@@ -8,17 +8,45 @@ import {
   isTokenChar,
   isWs,
   parseParams,
+  parseParamsInto,
   quote,
   serializeParams,
   skipWs,
   splitList,
   unquote,
 } from './grammar';
-import type { CSeq, MediaType, NameAddr, Params, RAck, ValueWithParams, Via } from './types';
-import { formatHost, parseHostPort, parseUri, serializeUri } from './uri';
+import type { CSeq, MediaType, NameAddr, Params, RAck, Uri, ValueWithParams, Via } from './types';
+import { formatHost, parseHostPort, parseHostPortPrefix, parseUriSpan, serializeUri } from './uri';
 
 /** Largest CSeq sequence number: "MUST be expressed as a 32-bit unsigned integer and MUST be less than 2**31" (§8.1.1.5). */
 export const MAX_CSEQ = 0x7fffffff;
+
+/** True when `c` is printable ASCII other than space: `String.prototype.trim` keeps it. */
+function isVisible(c: number): boolean {
+  return c > 32 && c < 127;
+}
+
+/**
+ * True when `value.trim() === value` can be told from its two ends alone (they are visible
+ * ASCII), so the value can be parsed without trimming it first.
+ */
+function plainEnds(value: string): boolean {
+  const n = value.length;
+  return n > 0 && isVisible(value.charCodeAt(0)) && isVisible(value.charCodeAt(n - 1));
+}
+
+/** The upper-cased transport token `s[start, end)`, without allocating for the usual ones. */
+function transportName(s: string, start: number, end: number): string {
+  const len = end - start;
+  if (len === 3) {
+    if (s.startsWith('UDP', start)) return 'UDP';
+    if (s.startsWith('TCP', start)) return 'TCP';
+    if (s.startsWith('TLS', start)) return 'TLS';
+  } else if (len === 2) {
+    if (s.startsWith('WS', start)) return 'WS';
+  }
+  return s.slice(start, end).toUpperCase();
+}
 
 /**
  * Parses one Via value (§20.42): `SIP/2.0/UDP host:port;branch=z9hG4bK…`.
@@ -30,42 +58,56 @@ export function parseVia(value: string): Via | undefined {
   const n = value.length;
   let i = skipWs(value, 0);
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS
-  const parts: string[] = [];
-  for (let k = 0; k < 3; k++) {
-    const s = i;
+  let protocol: string;
+  let transport: string;
+  if (value.startsWith('SIP/2.0/', i)) {
+    i = skipWs(value, i + 8);
+    const ts = i;
     while (i < n && isTokenChar(value.charCodeAt(i))) i++;
-    if (i === s) return undefined;
-    parts.push(value.slice(s, i));
-    i = skipWs(value, i);
-    if (k < 2) {
-      if (value.charCodeAt(i) !== 47 /* / */) return undefined;
-      i = skipWs(value, i + 1);
+    if (i === ts) return undefined;
+    protocol = 'SIP/2.0';
+    transport = transportName(value, ts, i);
+  } else {
+    const parts: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const s = i;
+      while (i < n && isTokenChar(value.charCodeAt(i))) i++;
+      if (i === s) return undefined;
+      parts.push(value.slice(s, i));
+      i = skipWs(value, i);
+      if (k < 2) {
+        if (value.charCodeAt(i) !== 47 /* / */) return undefined;
+        i = skipWs(value, i + 1);
+      }
     }
+    protocol = parts[0]!.toUpperCase() + '/' + parts[1]!;
+    transport = parts[2]!.toUpperCase();
   }
-  // sent-by runs to the first ';' (or the end); IPv6 references contain ':' but never ';'.
-  const hostStart = i;
-  while (i < n) {
-    const c = value.charCodeAt(i);
-    if (c === 59 || isWs(c) || c === 44) break;
-    i++;
-  }
-  const hp = parseHostPort(value.slice(hostStart, i));
+  i = skipWs(value, i);
+  // sent-by runs to the first ';' (or the end); IPv6 references contain ':' but never ';'. No
+  // host or port character is one of those delimiters, so host:port is read in place and must
+  // stop right at one.
+  const hp = parseHostPortPrefix(value, i, n);
   if (!hp) return undefined;
-  const p = parseParams(value, i);
-  if (!p || p.end !== n) return undefined;
-  const via: Via = {
-    protocol: parts[0]!.toUpperCase() + '/' + parts[1]!,
-    transport: parts[2]!.toUpperCase(),
-    host: hp.host,
-    hostType: hp.hostType,
-    params: p.params,
-  };
-  if (hp.port !== undefined) via.port = hp.port;
+  i = hp.end;
+  if (i < n) {
+    const c = value.charCodeAt(i);
+    if (c !== 59 && c !== 32 && c !== 9 && c !== 44) return undefined;
+  }
+  const params: Params = new Map();
+  if (parseParamsInto(value, i, n, params, false) !== n) return undefined;
+  const via: Via = { protocol, transport, host: hp.host, hostType: hp.hostType, params };
+  if (hp.port >= 0) via.port = hp.port;
   return via;
 }
 
 /** Parses a Via header line that may hold several comma-separated values. */
 export function parseViaList(value: string): Via[] | undefined {
+  if (value.indexOf(',') < 0 && plainEnds(value)) {
+    // splitList would give [value] unchanged.
+    const v = parseVia(value);
+    return v ? [v] : undefined;
+  }
   const out: Via[] = [];
   for (const item of splitList(value)) {
     const v = parseVia(item);
@@ -94,31 +136,53 @@ export function parseNameAddr(value: string): NameAddr | undefined {
   const n = value.length;
   let i = skipWs(value, 0);
   let displayName: string | undefined;
-  let uriText: string;
+  let uri: Uri | undefined;
   const c0 = value.charCodeAt(i);
   if (c0 === 34 /* " */) {
     const e = endOfQuoted(value, i);
     if (e < 0) return undefined;
-    displayName = unquote(value.slice(i, e));
+    // unquote(value.slice(i, e)), without the intermediate string
+    const inner = value.slice(i + 1, e - 1);
+    displayName = inner.indexOf('\\') < 0 ? inner : unquote(value.slice(i, e));
     i = skipWs(value, e);
     if (value.charCodeAt(i) !== 60) return undefined;
   }
   const lt = c0 === 34 ? i : value.indexOf('<', i);
   if (lt >= 0) {
-    if (c0 !== 34) {
+    if (c0 !== 34 && lt > i) {
       // display-name = *(token LWS) — tokens only (UTF-8 tolerated as many stacks send it unquoted)
-      const dn = value.slice(i, lt).trim();
-      if (dn.length) {
-        for (let k = 0; k < dn.length; k++) {
-          const c = dn.charCodeAt(k);
-          if (!(isTokenChar(c) || isWs(c) || c > 127)) return undefined;
+      let b = lt;
+      while (b > i && isWs(value.charCodeAt(b - 1))) b--;
+      if (b > i && isVisible(value.charCodeAt(i)) && isVisible(value.charCodeAt(b - 1))) {
+        // value.slice(i, lt).trim() is value[i, b): check it in place.
+        let collapse = false;
+        for (let k = i; k < b; k++) {
+          const c = value.charCodeAt(k);
+          if (c === 32) {
+            const d = value.charCodeAt(k + 1);
+            if (d === 32 || d === 9) collapse = true;
+          } else if (c === 9) {
+            collapse = true;
+          } else if (!(c > 127 || isTokenChar(c))) {
+            return undefined;
+          }
         }
-        displayName = dn.replace(/[ \t]+/g, ' ');
+        const dn = value.slice(i, b);
+        displayName = collapse ? dn.replace(/[ \t]+/g, ' ') : dn;
+      } else {
+        const dn = value.slice(i, lt).trim();
+        if (dn.length) {
+          for (let k = 0; k < dn.length; k++) {
+            const c = dn.charCodeAt(k);
+            if (!(isTokenChar(c) || isWs(c) || c > 127)) return undefined;
+          }
+          displayName = dn.replace(/[ \t]+/g, ' ');
+        }
       }
     }
     const gt = value.indexOf('>', lt + 1);
     if (gt < 0) return undefined;
-    uriText = value.slice(lt + 1, gt);
+    uri = parseUriSpan(value, lt + 1, gt);
     i = gt + 1;
   } else {
     // addr-spec: the URI runs to the first ';' (it cannot contain ';', ',', '?' in this form)
@@ -128,14 +192,13 @@ export function parseNameAddr(value: string): NameAddr | undefined {
       if (c === 59 || isWs(c)) break;
       e++;
     }
-    uriText = value.slice(i, e);
+    uri = parseUriSpan(value, i, e);
     i = e;
   }
-  const uri = parseUri(uriText);
   if (!uri) return undefined;
-  const p = parseParams(value, i);
-  if (!p || p.end !== n) return undefined;
-  const na: NameAddr = { uri, params: p.params };
+  const params: Params = new Map();
+  if (parseParamsInto(value, i, n, params, false) !== n) return undefined;
+  const na: NameAddr = { uri, params };
   if (displayName !== undefined) na.displayName = displayName;
   return na;
 }
@@ -148,6 +211,11 @@ export function serializeNameAddr(na: NameAddr): string {
 
 /** Parses a comma-separated list of name-addrs (Contact, Route, Record-Route, Path …). */
 export function parseNameAddrList(value: string): NameAddr[] | undefined {
+  if (value.indexOf(',') < 0 && plainEnds(value)) {
+    // splitList would give [value] unchanged.
+    const na = parseNameAddr(value);
+    return na ? [na] : undefined;
+  }
   const out: NameAddr[] = [];
   for (const item of splitList(value)) {
     const na = parseNameAddr(item);
@@ -190,9 +258,15 @@ export function serializeCSeq(c: CSeq): string {
   return c.seq + ' ' + c.method;
 }
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 /** Parses a non-negative decimal integer header (Content-Length, Max-Forwards, Expires …); max 2^32-1. */
 export function parseUInt(value: string): number | undefined {
-  const t = value.trim();
+  const n = value.length;
+  // Digits at both ends: nothing to trim.
+  const t = n > 0 && isDigit(value.charCodeAt(0)) && isDigit(value.charCodeAt(n - 1)) ? value : value.trim();
   if (t.length === 0 || t.length > 10) return undefined;
   let v = 0;
   for (let i = 0; i < t.length; i++) {

@@ -51,8 +51,6 @@ export interface ParseOptions extends Partial<SipParseLimits> {
  */
 export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseResult {
   const maxMessageSize = options?.maxMessageSize ?? DEFAULT_PARSE_LIMITS.maxMessageSize;
-  const maxHeaderCount = options?.maxHeaderCount ?? DEFAULT_PARSE_LIMITS.maxHeaderCount;
-  const maxHeaderLength = options?.maxHeaderLength ?? DEFAULT_PARSE_LIMITS.maxHeaderLength;
   const len = buf.length;
   if (len > maxMessageSize)
     return fail('MESSAGE_TOO_LARGE', maxMessageSize, `message exceeds ${maxMessageSize} bytes`);
@@ -61,6 +59,16 @@ export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseRe
   let start = 0;
   while (start < len && (buf[start] === 13 || buf[start] === 10)) start++;
   if (start === len) return fail('EMPTY', start, 'no message');
+
+  // Fast path: decode the first bytes once and find the end of the headers while splitting the
+  // lines. When every byte of that window is one UTF-16 unit (ASCII, as SIP heads almost always
+  // are), string indices are byte offsets. Anything unusual goes the general way below.
+  const winEnd = len - start > WINDOW ? start + WINDOW : len;
+  const win = buf.toString('utf8', start, winEnd);
+  if (win.length === winEnd - start) {
+    const n = splitHeadLines(win);
+    if (n >= 0) return parseHead(buf, win, start, true, n, start + n, start + n + 4, options);
+  }
 
   let headEnd = buf.indexOf('\r\n\r\n', start, 'latin1');
   let bodyStart: number;
@@ -74,42 +82,204 @@ export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseRe
   const head = buf.toString('utf8', start, headEnd);
   // A UTF-8 string as long as its bytes is pure ASCII: string indices are byte offsets.
   const ascii = head.length === headEnd - start;
-  const byteOffset = (strIndex: number): number =>
-    start + (ascii ? strIndex : Buffer.byteLength(head.slice(0, strIndex), 'utf8'));
+  const n = head.length;
+  let k = 0;
+  for (let p = 0; ; ) {
+    let e = head.indexOf('\n', p);
+    if (e < 0) e = n;
+    pushLineEnd(k++, e);
+    if (e >= n) break;
+    p = e + 1;
+  }
+  return parseHead(buf, head, start, ascii, n, headEnd, bodyStart, options);
+}
 
-  // ---- start line ----
-  let lineEnd = head.indexOf('\n');
-  if (lineEnd < 0) lineEnd = head.length;
-  const startLine = head.charCodeAt(lineEnd - 1) === 13 ? head.slice(0, lineEnd - 1) : head.slice(0, lineEnd);
+/** Bytes decoded up front by the fast path; heads longer than this take the general path. */
+const WINDOW = 4096;
+
+/** Scratch: where each line of the head being parsed ends (index of its '\n', or the head end). */
+let lineEnds = new Int32Array(64);
+
+function pushLineEnd(k: number, e: number): void {
+  if (k === lineEnds.length) {
+    const bigger = new Int32Array(k * 2);
+    bigger.set(lineEnds);
+    lineEnds = bigger;
+  }
+  lineEnds[k] = e;
+}
+
+/**
+ * Splits `s` into lines up to the first CRLFCRLF, recording their ends in `lineEnds`. Returns
+ * the index of that CRLFCRLF, or -1 when it is not in `s` or a bare empty line ("\n\n") comes
+ * first — those cases are left to the general path, which has the exact rules.
+ */
+function splitHeadLines(s: string): number {
+  let k = 0;
+  let p = 0;
+  for (;;) {
+    const e = s.indexOf('\n', p);
+    if (e < 0 || e === p) return -1;
+    // p > 1 here: the first line is not empty.
+    if (e === p + 1 && s.charCodeAt(p) === 13 && s.charCodeAt(p - 2) === 13) return p - 2;
+    pushLineEnd(k++, e);
+    p = e + 1;
+  }
+}
+
+/** Byte offset of string index `i` of the head `s`, which starts at byte `start`. */
+function byteOffset(s: string, start: number, ascii: boolean, i: number): number {
+  return start + (ascii ? i : Buffer.byteLength(s.slice(0, i), 'utf8'));
+}
+
+/** Codes of the header fields the parser itself reads. */
+type Hot = number;
+const HOT_NONE = 0;
+const HOT_VIA = 1;
+const HOT_FROM = 2;
+const HOT_TO = 3;
+const HOT_CALL_ID = 4;
+const HOT_CSEQ = 5;
+const HOT_CONTENT_LENGTH = 6;
+const HOT_MAX_FORWARDS = 7;
+
+function hotOf(key: string): Hot {
+  switch (key) {
+    case 'via':
+      return HOT_VIA;
+    case 'from':
+      return HOT_FROM;
+    case 'to':
+      return HOT_TO;
+    case 'call-id':
+      return HOT_CALL_ID;
+    case 'cseq':
+      return HOT_CSEQ;
+    case 'content-length':
+      return HOT_CONTENT_LENGTH;
+    case 'max-forwards':
+      return HOT_MAX_FORWARDS;
+    default:
+      return HOT_NONE;
+  }
+}
+
+interface KnownName {
+  /** Spelling on the wire. */
+  name: string;
+  key: string;
+  hot: Hot;
+  c0: number;
+}
+
+/**
+ * Common header spellings, by length, so the usual names are recognised without cutting and
+ * hashing a string. Other spellings take `canonicalHeaderName`.
+ */
+const KNOWN_NAMES: KnownName[][] = [];
+for (const name of [
+  'Via', 'v', 'From', 'f', 'To', 't', 'Call-ID', 'Call-Id', 'i', 'CSeq', 'Contact', 'm',
+  'Content-Length', 'l', 'Content-Type', 'c', 'Max-Forwards', 'Allow', 'Supported', 'k',
+  'User-Agent', 'Server', 'Route', 'Record-Route', 'Expires', 'Min-Expires', 'Accept',
+  'Accept-Encoding', 'Accept-Language', 'Require', 'Proxy-Require', 'Unsupported',
+  'Authorization', 'Proxy-Authorization', 'WWW-Authenticate', 'Proxy-Authenticate',
+  'Authentication-Info', 'Subject', 's', 'Event', 'o', 'Allow-Events', 'u', 'Refer-To', 'r',
+  'Referred-By', 'b', 'Session-Expires', 'x', 'Min-SE', 'Timestamp', 'Date', 'Organization',
+  'Warning', 'Privacy', 'P-Asserted-Identity', 'P-Preferred-Identity', 'Reason', 'RSeq', 'RAck',
+  'Content-Disposition', 'Content-Encoding', 'e', 'Content-Language', 'MIME-Version', 'Path',
+  'Service-Route', 'Subscription-State', 'Retry-After', 'Priority', 'Reply-To', 'In-Reply-To',
+  'Alert-Info', 'Call-Info', 'Error-Info', 'Replaces', 'Diversion', 'History-Info',
+]) {
+  const key = canonicalHeaderName(name);
+  while (KNOWN_NAMES.length <= name.length) KNOWN_NAMES.push([]);
+  KNOWN_NAMES[name.length]!.push({ name, key, hot: hotOf(key), c0: name.charCodeAt(0) });
+}
+
+function knownName(s: string, pos: number, len: number): KnownName | undefined {
+  if (len >= KNOWN_NAMES.length) return undefined;
+  const list = KNOWN_NAMES[len]!;
+  const c0 = s.charCodeAt(pos);
+  for (let j = 0; j < list.length; j++) {
+    const k = list[j]!;
+    if (k.c0 === c0 && s.startsWith(k.name, pos)) return k;
+  }
+  return undefined;
+}
+
+/** Scratch: header index and line start of every Via field of the head being parsed. */
+let viaFields = new Int32Array(16);
+
+function pushVia(k: number, index: number, pos: number): void {
+  if (2 * k + 1 >= viaFields.length) {
+    const bigger = new Int32Array(viaFields.length * 2);
+    bigger.set(viaFields);
+    viaFields = bigger;
+  }
+  viaFields[2 * k] = index;
+  viaFields[2 * k + 1] = pos;
+}
+
+const SIP_VERSION = /^SIP\/\d+\.\d+$/i;
+const HAS_SPACE = /[\s]/;
+
+/**
+ * Parses the head `s[0, n)` (lines already split into `lineEnds`) and attaches the body.
+ * `s` starts at byte `start` of `buf`; `ascii` says string indices are byte offsets. `headEnd`
+ * and `bodyStart` are byte offsets.
+ */
+function parseHead(
+  buf: Buffer,
+  s: string,
+  start: number,
+  ascii: boolean,
+  n: number,
+  headEnd: number,
+  bodyStart: number,
+  options: ParseOptions | undefined,
+): SipParseResult {
+  const maxHeaderCount = options?.maxHeaderCount ?? DEFAULT_PARSE_LIMITS.maxHeaderCount;
+  const maxHeaderLength = options?.maxHeaderLength ?? DEFAULT_PARSE_LIMITS.maxHeaderLength;
+
+  // ---- start line: s[0, sl) ----
+  let lineEnd = lineEnds[0]!;
+  if (lineEnd > n) lineEnd = n;
+  const sl = s.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
   let message: SipMessage;
   let isRequest: boolean;
   let versionError: SipParseError | undefined;
-  if (startLine.length > 4 && startLine.charCodeAt(0) === 83 /* S */ && startLine.startsWith('SIP/')) {
+  if (sl > 4 && s.charCodeAt(0) === 83 /* S */ && s.startsWith('SIP/')) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    const sp1 = startLine.indexOf(' ');
-    if (sp1 < 0) return fail('BAD_START_LINE', start, 'malformed status line');
-    const version = startLine.slice(0, sp1);
-    const codeText = startLine.slice(sp1 + 1, sp1 + 4);
-    const after = startLine.charCodeAt(sp1 + 4);
-    const status = codeText.length === 3 ? parseUInt(codeText) : undefined;
-    if (status === undefined || status < 100 || status > 699 || !(after === 32 || Number.isNaN(after)))
+    const sp1 = s.indexOf(' ');
+    if (sp1 < 0 || sp1 >= sl) return fail('BAD_START_LINE', start, 'malformed status line');
+    const version = sp1 === 7 && s.startsWith('SIP/2.0') ? 'SIP/2.0' : s.slice(0, sp1);
+    const after = sp1 + 4 < sl ? s.charCodeAt(sp1 + 4) : NaN;
+    const status = sp1 + 4 <= sl ? threeDigits(s, sp1 + 1) : -1;
+    if (status < 100 || status > 699 || !(after === 32 || Number.isNaN(after)))
       return fail('BAD_STATUS_CODE', start + sp1 + 1, 'status code must be 100-699');
-    message = new SipResponse(status, startLine.slice(sp1 + 5));
+    message = new SipResponse(status, s.slice(sp1 + 5, sl));
     isRequest = false;
     if (!isSip20(version)) versionError = mkErr('BAD_VERSION', start, `unsupported version ${version}`);
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version
-    const sp1 = startLine.indexOf(' ');
-    const sp2 = sp1 < 0 ? -1 : startLine.indexOf(' ', sp1 + 1);
-    if (sp1 <= 0 || sp2 < 0 || startLine.indexOf(' ', sp2 + 1) >= 0)
+    const sp1 = s.indexOf(' ');
+    let sp2 = sp1 < 0 || sp1 >= sl ? -1 : s.indexOf(' ', sp1 + 1);
+    if (sp2 >= sl) sp2 = -1;
+    let sp3 = sp2 < 0 ? -1 : s.indexOf(' ', sp2 + 1);
+    if (sp3 >= sl) sp3 = -1;
+    if (sp1 <= 0 || sp2 < 0 || sp3 >= 0)
       return fail('BAD_START_LINE', start, 'request line must be "Method SP Request-URI SP SIP-Version"');
-    const method = startLine.slice(0, sp1);
-    for (let i = 0; i < method.length; i++)
-      if (!isTokenChar(method.charCodeAt(i))) return fail('BAD_METHOD', start + i, 'method is not a token');
-    const uriText = startLine.slice(sp1 + 1, sp2);
-    const version = startLine.slice(sp2 + 1);
-    if (!/^SIP\/\d+\.\d+$/i.test(version))
-      return fail('BAD_START_LINE', byteOffset(sp2 + 1), 'no SIP-Version');
+    for (let i = 0; i < sp1; i++)
+      if (!isTokenChar(s.charCodeAt(i))) return fail('BAD_METHOD', start + i, 'method is not a token');
+    const method = s.slice(0, sp1);
+    const uriText = s.slice(sp1 + 1, sp2);
+    let version: string;
+    if (sl - sp2 === 8 && s.startsWith('SIP/2.0', sp2 + 1)) {
+      version = 'SIP/2.0';
+    } else {
+      version = s.slice(sp2 + 1, sl);
+      if (!SIP_VERSION.test(version))
+        return fail('BAD_START_LINE', byteOffset(s, start, ascii, sp2 + 1), 'no SIP-Version');
+    }
     const uri: Uri | undefined = parseUri(uriText);
     message = new SipRequest(
       method,
@@ -120,35 +290,60 @@ export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseRe
     );
     isRequest = true;
     if (!isSip20(version))
-      versionError = mkErr('BAD_VERSION', byteOffset(sp2 + 1), `unsupported version ${version}`);
-    else if (!uri) versionError = mkErr('BAD_REQUEST_URI', byteOffset(sp1 + 1), 'malformed Request-URI');
+      versionError = mkErr(
+        'BAD_VERSION',
+        byteOffset(s, start, ascii, sp2 + 1),
+        `unsupported version ${version}`,
+      );
+    else if (!uri)
+      versionError = mkErr('BAD_REQUEST_URI', byteOffset(s, start, ascii, sp1 + 1), 'malformed Request-URI');
   }
 
   // ---- header fields ----
   const headers: HeaderField[] = [];
-  const starts: number[] = [];
-  let pos = lineEnd + 1;
-  const n = head.length;
   let contentLength: number | undefined;
   let clOffset = 0;
   let headerError: SipParseError | undefined;
   let last: HeaderField | undefined;
-  while (pos < n) {
-    let e = head.indexOf('\n', pos);
-    if (e < 0) e = n;
-    const lineStop = head.charCodeAt(e - 1) === 13 ? e - 1 : e;
-    const c0 = head.charCodeAt(pos);
+  // Where the fields the parser reads are: header index and line start.
+  let viaCount = 0;
+  let fromIdx = -1;
+  let toIdx = -1;
+  let callIdIdx = -1;
+  let cseqIdx = -1;
+  let mfIdx = -1;
+  let fromAt = 0;
+  let toAt = 0;
+  let callIdAt = 0;
+  let cseqAt = 0;
+  // The first repeated From / To / Call-ID / CSeq.
+  let dupIdx = -1;
+  let dupAt = 0;
+  let dupCode: SipParseErrorCode = 'BAD_FROM';
+  let dupReason = '';
+  let pos = lineEnd + 1;
+  for (let k = 1; pos < n; k++) {
+    let e = lineEnds[k]!;
+    if (e > n) e = n;
+    const lineStop = s.charCodeAt(e - 1) === 13 ? e - 1 : e;
+    const c0 = s.charCodeAt(pos);
     if (c0 === 32 || c0 === 9) {
       // §7.3.1 folding: a line starting with whitespace continues the previous field.
-      if (!last) return fail('BAD_HEADER', byteOffset(pos), 'continuation line before any header', message);
-      const more = head.slice(pos, lineStop).trim();
-      const folded = head.slice(pos, lineStop);
+      if (!last)
+        return fail(
+          'BAD_HEADER',
+          byteOffset(s, start, ascii, pos),
+          'continuation line before any header',
+          message,
+        );
+      const folded = s.slice(pos, lineStop);
+      const more = folded.trim();
       last.raw = (last.raw ?? last.name + ': ' + last.value) + '\r\n' + folded;
       if (more.length) last.value = last.value.length ? last.value + ' ' + more : more;
       if (last.raw.length > maxHeaderLength)
         return fail(
           'HEADER_TOO_LONG',
-          byteOffset(pos),
+          byteOffset(s, start, ascii, pos),
           `header longer than ${maxHeaderLength} bytes`,
           message,
         );
@@ -156,51 +351,128 @@ export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseRe
       continue;
     }
     if (lineStop - pos > maxHeaderLength)
-      return fail('HEADER_TOO_LONG', byteOffset(pos), `header longer than ${maxHeaderLength} bytes`, message);
-    const colon = head.indexOf(':', pos);
+      return fail(
+        'HEADER_TOO_LONG',
+        byteOffset(s, start, ascii, pos),
+        `header longer than ${maxHeaderLength} bytes`,
+        message,
+      );
+    const colon = s.indexOf(':', pos);
     if (colon < 0 || colon > lineStop) {
-      headerError ??= mkErr('BAD_HEADER', byteOffset(pos), 'header line without a colon');
+      headerError ??= mkErr('BAD_HEADER', byteOffset(s, start, ascii, pos), 'header line without a colon');
       pos = e + 1;
       continue;
     }
     let nameEnd = colon;
-    while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === 32 || head.charCodeAt(nameEnd - 1) === 9))
-      nameEnd--;
-    let bad = nameEnd === pos;
-    for (let i = pos; i < nameEnd && !bad; i++) if (!isTokenChar(head.charCodeAt(i))) bad = true;
-    if (bad) {
-      headerError ??= mkErr('BAD_HEADER', byteOffset(pos), 'malformed header name');
-      pos = e + 1;
-      continue;
+    let c = s.charCodeAt(nameEnd - 1);
+    while (nameEnd > pos && (c === 32 || c === 9)) c = s.charCodeAt(--nameEnd - 1);
+    let name: string;
+    let key: string;
+    let hot: Hot;
+    const known = knownName(s, pos, nameEnd - pos);
+    if (known !== undefined) {
+      name = known.name;
+      key = known.key;
+      hot = known.hot;
+    } else {
+      let bad = nameEnd === pos;
+      for (let i = pos; i < nameEnd && !bad; i++) if (!isTokenChar(s.charCodeAt(i))) bad = true;
+      if (bad) {
+        headerError ??= mkErr('BAD_HEADER', byteOffset(s, start, ascii, pos), 'malformed header name');
+        pos = e + 1;
+        continue;
+      }
+      name = s.slice(pos, nameEnd);
+      key = canonicalHeaderName(name);
+      hot = hotOf(key);
     }
-    const name = head.slice(pos, nameEnd);
     let vs = colon + 1;
-    while (vs < lineStop && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
+    while (vs < lineStop && ((c = s.charCodeAt(vs)) === 32 || c === 9)) vs++;
     let ve = lineStop;
-    while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
-    const value = head.slice(vs, ve);
-    const field: HeaderField = { name, key: canonicalHeaderName(name), value };
+    while (ve > vs && ((c = s.charCodeAt(ve - 1)) === 32 || c === 9)) ve--;
+    const value = s.slice(vs, ve);
+    const field: HeaderField = { name, key, value };
     // Keep the exact bytes only when they differ from the canonical "Name: value".
-    if (nameEnd !== colon || vs !== colon + 2 || head.charCodeAt(colon + 1) !== 32 || ve !== lineStop)
-      field.raw = head.slice(pos, lineStop);
-    if (headers.length >= maxHeaderCount)
-      return fail('TOO_MANY_HEADERS', byteOffset(pos), `more than ${maxHeaderCount} headers`, message);
+    if (nameEnd !== colon || vs !== colon + 2 || s.charCodeAt(colon + 1) !== 32 || ve !== lineStop)
+      field.raw = s.slice(pos, lineStop);
+    const index = headers.length;
+    if (index >= maxHeaderCount)
+      return fail(
+        'TOO_MANY_HEADERS',
+        byteOffset(s, start, ascii, pos),
+        `more than ${maxHeaderCount} headers`,
+        message,
+      );
     headers.push(field);
-    starts.push(pos);
     last = field;
-    if (field.key === 'content-length') {
-      const cl = parseUInt(value);
-      if (cl === undefined || (contentLength !== undefined && cl !== contentLength))
-        headerError ??= mkErr('BAD_CONTENT_LENGTH', byteOffset(vs), 'malformed Content-Length');
-      else contentLength = cl;
-      clOffset = byteOffset(vs);
+    switch (hot) {
+      case HOT_NONE:
+        break;
+      case HOT_VIA:
+        pushVia(viaCount++, index, pos);
+        break;
+      case HOT_FROM:
+        if (fromIdx < 0) {
+          fromIdx = index;
+          fromAt = pos;
+        } else if (dupIdx < 0) {
+          dupIdx = index;
+          dupAt = pos;
+          dupCode = 'BAD_FROM';
+          dupReason = 'more than one From';
+        }
+        break;
+      case HOT_TO:
+        if (toIdx < 0) {
+          toIdx = index;
+          toAt = pos;
+        } else if (dupIdx < 0) {
+          dupIdx = index;
+          dupAt = pos;
+          dupCode = 'BAD_TO';
+          dupReason = 'more than one To';
+        }
+        break;
+      case HOT_CALL_ID:
+        if (callIdIdx < 0) {
+          callIdIdx = index;
+          callIdAt = pos;
+        } else if (dupIdx < 0) {
+          dupIdx = index;
+          dupAt = pos;
+          dupCode = 'BAD_CALL_ID';
+          dupReason = 'more than one Call-ID';
+        }
+        break;
+      case HOT_CSEQ:
+        if (cseqIdx < 0) {
+          cseqIdx = index;
+          cseqAt = pos;
+        } else if (dupIdx < 0) {
+          dupIdx = index;
+          dupAt = pos;
+          dupCode = 'BAD_CSEQ';
+          dupReason = 'more than one CSeq';
+        }
+        break;
+      case HOT_CONTENT_LENGTH: {
+        const cl = parseUInt(value);
+        clOffset = byteOffset(s, start, ascii, vs);
+        if (cl === undefined || (contentLength !== undefined && cl !== contentLength))
+          headerError ??= mkErr('BAD_CONTENT_LENGTH', clOffset, 'malformed Content-Length');
+        else contentLength = cl;
+        break;
+      }
+      case HOT_MAX_FORWARDS:
+        if (mfIdx < 0) mfIdx = index;
+        break;
     }
     pos = e + 1;
   }
   message.headers = headers;
 
   // ---- body (§18.3) ----
-  const available = len - bodyStart;
+  const available = buf.length - bodyStart;
   if (contentLength === undefined) {
     if (options?.stream)
       return fail('MISSING_HEADER', bodyStart, 'Content-Length is required over streams', message);
@@ -215,99 +487,71 @@ export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseRe
   if (headerError) return { ok: false, error: { ...headerError, partial: message } };
 
   // ---- mandatory headers (§8.1.1), parsed eagerly so routing never sees a bad one ----
+  // Errors are reported in field order: a bad Via before a repeated From wins, and after it loses.
   let vias: Via[] | undefined;
-  let fromV: string | undefined,
-    toV: string | undefined,
-    callId: string | undefined,
-    cseqV: string | undefined;
-  let fromAt = 0,
-    toAt = 0,
-    callIdAt = 0,
-    cseqAt = 0;
-  for (let k = 0; k < headers.length; k++) {
-    const h = headers[k]!;
-    switch (h.key) {
-      case 'via': {
-        const list = parseViaList(h.value);
-        if (!list) return fail('BAD_VIA', byteOffset(starts[k]!), 'malformed Via', message);
-        if (vias) vias.push(...list);
-        else vias = list;
-        break;
-      }
-      case 'from':
-        if (fromV !== undefined)
-          return fail('BAD_FROM', byteOffset(starts[k]!), 'more than one From', message);
-        fromV = h.value;
-        fromAt = starts[k]!;
-        break;
-      case 'to':
-        if (toV !== undefined) return fail('BAD_TO', byteOffset(starts[k]!), 'more than one To', message);
-        toV = h.value;
-        toAt = starts[k]!;
-        break;
-      case 'call-id':
-        if (callId !== undefined)
-          return fail('BAD_CALL_ID', byteOffset(starts[k]!), 'more than one Call-ID', message);
-        callId = h.value;
-        callIdAt = starts[k]!;
-        break;
-      case 'cseq':
-        if (cseqV !== undefined)
-          return fail('BAD_CSEQ', byteOffset(starts[k]!), 'more than one CSeq', message);
-        cseqV = h.value;
-        cseqAt = starts[k]!;
-        break;
-    }
+  for (let v = 0; v < viaCount; v++) {
+    const index = viaFields[2 * v]!;
+    if (dupIdx >= 0 && index > dupIdx) break;
+    const list = parseViaList(headers[index]!.value);
+    if (!list)
+      return fail('BAD_VIA', byteOffset(s, start, ascii, viaFields[2 * v + 1]!), 'malformed Via', message);
+    if (vias) for (let j = 0; j < list.length; j++) vias.push(list[j]!);
+    else vias = list;
   }
+  if (dupIdx >= 0) return fail(dupCode, byteOffset(s, start, ascii, dupAt), dupReason, message);
   if (!vias) return fail('MISSING_HEADER', headEnd, 'missing Via', message);
   message._via = vias;
-  if (callId === undefined) return fail('MISSING_HEADER', headEnd, 'missing Call-ID', message);
-  if (!callId.length || /[\s]/.test(callId))
-    return fail('BAD_CALL_ID', byteOffset(callIdAt), 'malformed Call-ID', message);
+  if (callIdIdx < 0) return fail('MISSING_HEADER', headEnd, 'missing Call-ID', message);
+  const callId = headers[callIdIdx]!.value;
+  if (!callId.length || HAS_SPACE.test(callId))
+    return fail('BAD_CALL_ID', byteOffset(s, start, ascii, callIdAt), 'malformed Call-ID', message);
   message._callId = callId;
-  if (cseqV === undefined) return fail('MISSING_HEADER', headEnd, 'missing CSeq', message);
-  const cseq = parseCSeq(cseqV);
+  if (cseqIdx < 0) return fail('MISSING_HEADER', headEnd, 'missing CSeq', message);
+  const cseq = parseCSeq(headers[cseqIdx]!.value);
   if (!cseq)
     return fail(
       'BAD_CSEQ',
-      byteOffset(cseqAt),
+      byteOffset(s, start, ascii, cseqAt),
       `malformed CSeq (sequence number must be below ${MAX_CSEQ + 1})`,
       message,
     );
   message._cseq = cseq;
-  if (fromV === undefined) return fail('MISSING_HEADER', headEnd, 'missing From', message);
-  const from = parseNameAddr(fromV);
-  if (!from) return fail('BAD_FROM', byteOffset(fromAt), 'malformed From', message);
+  if (fromIdx < 0) return fail('MISSING_HEADER', headEnd, 'missing From', message);
+  const from = parseNameAddr(headers[fromIdx]!.value);
+  if (!from) return fail('BAD_FROM', byteOffset(s, start, ascii, fromAt), 'malformed From', message);
   message._from = from;
-  if (toV === undefined) return fail('MISSING_HEADER', headEnd, 'missing To', message);
-  const to = parseNameAddr(toV);
-  if (!to) return fail('BAD_TO', byteOffset(toAt), 'malformed To', message);
+  if (toIdx < 0) return fail('MISSING_HEADER', headEnd, 'missing To', message);
+  const to = parseNameAddr(headers[toIdx]!.value);
+  if (!to) return fail('BAD_TO', byteOffset(s, start, ascii, toAt), 'malformed To', message);
   message._to = to;
   if (isRequest) {
     const req = message as SipRequest;
     if (cseq.method !== req.method)
       return fail(
         'CSEQ_METHOD_MISMATCH',
-        byteOffset(cseqAt),
+        byteOffset(s, start, ascii, cseqAt),
         'CSeq method does not match the request method',
         message,
       );
-    const mf = req.get('max-forwards');
-    if (mf !== undefined && parseUInt(mf) === undefined)
+    if (mfIdx >= 0 && parseUInt(headers[mfIdx]!.value) === undefined)
       return fail('BAD_MAX_FORWARDS', headEnd, 'malformed Max-Forwards', message);
   }
   return { ok: true, message };
+}
 
-  function fail(
-    code: SipParseErrorCode,
-    offset: number,
-    reason: string,
-    partial?: SipMessage,
-  ): SipParseResult {
-    const error: SipParseError = { code, offset, reason };
-    if (partial) error.partial = partial;
-    return { ok: false, error };
-  }
+/** The value of three ASCII digits at `s[i]`, or -1. */
+function threeDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  const c = s.charCodeAt(i + 2) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
+  return a * 100 + b * 10 + c;
+}
+
+function fail(code: SipParseErrorCode, offset: number, reason: string, partial?: SipMessage): SipParseResult {
+  const error: SipParseError = { code, offset, reason };
+  if (partial) error.partial = partial;
+  return { ok: false, error };
 }
 
 function mkErr(code: SipParseErrorCode, offset: number, reason: string): SipParseError {

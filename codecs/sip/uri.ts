@@ -326,76 +326,77 @@ function isIpv6(s: string, start: number, end: number, out?: number[]): boolean 
   return true;
 }
 
+// The span parsers below return an index and leave what they read here, so the hot path allocates
+// nothing but the strings it keeps. Read right after a successful call.
+let hostOut = '';
+let hostTypeOut: HostType = 'domain';
+let portOut = 0;
+
 /**
+ * Parses `host` at `s[start, end)`: hostname / IPv4address / IPv6reference. Returns the index
+ * just past the host (which is left in `hostOut` / `hostTypeOut`), or -1.
+ *
  * hostname = *( domainlabel "." ) toplabel [ "." ]
  * domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
  * toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum
  */
-function isHostname(s: string, start: number, end: number): boolean {
-  if (end <= start) return false;
-  let labelStart = start;
-  let prevLabelStart = start;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x2e) {
-      if (i === labelStart || s.charCodeAt(i - 1) === 0x2d) return false;
-      prevLabelStart = labelStart;
-      labelStart = i + 1;
-    } else if (c === 0x2d) {
-      if (i === labelStart) return false;
-    } else if (c >= 128 || (CLASS[c]! & C_ALNUM) === 0) {
-      return false;
-    }
-  }
-  let top: number;
-  if (labelStart === end) {
-    top = prevLabelStart; // trailing dot
-  } else {
-    if (s.charCodeAt(end - 1) === 0x2d) return false;
-    top = labelStart;
-  }
-  return isAlpha(s.charCodeAt(top));
-}
-
-interface HostResult {
-  host: string;
-  hostType: HostType;
-  /** Index just past the host. */
-  end: number;
-}
-
-/** Parses `host` at `start`: hostname / IPv4address / IPv6reference. */
-function parseHostAt(s: string, start: number): HostResult | undefined {
-  const n = s.length;
-  if (start >= n) return undefined;
+function parseHostAt(s: string, start: number, end: number): number {
+  if (start >= end) return -1;
   if (s.charCodeAt(start) === 0x5b) {
     // IPv6reference = "[" IPv6address "]"
     const close = s.indexOf(']', start + 1);
-    if (close < 0 || !isIpv6(s, start + 1, close)) return undefined;
-    return { host: lowerAscii(s.slice(start + 1, close)), hostType: 'ipv6', end: close + 1 };
+    if (close < 0 || close >= end || !isIpv6(s, start + 1, close)) return -1;
+    hostOut = lowerAscii(s.slice(start + 1, close));
+    hostTypeOut = 'ipv6';
+    return close + 1;
   }
+  // One pass: delimit the host and check the hostname rules on the way.
   let i = start;
   let digitsAndDots = true;
   let hasUpper = false;
-  while (i < n) {
+  let labelsOk = true;
+  let labelStart = start;
+  let prevLabelStart = start;
+  while (i < end) {
     const c = s.charCodeAt(i);
-    if (isDigit(c) || c === 0x2e) {
-      i++;
-    } else if (c === 0x2d || (c < 128 && (CLASS[c]! & C_ALNUM) !== 0)) {
+    if (c === 0x2e) {
+      if (i === labelStart || s.charCodeAt(i - 1) === 0x2d) labelsOk = false;
+      prevLabelStart = labelStart;
+      labelStart = i + 1;
+    } else if (c >= 0x30 && c <= 0x39) {
+      // digit
+    } else if (c === 0x2d) {
       digitsAndDots = false;
-      if (c >= 0x41 && c <= 0x5a) hasUpper = true;
-      i++;
+      if (i === labelStart) labelsOk = false;
+    } else if (c < 128 && (CLASS[c]! & C_ALNUM) !== 0) {
+      digitsAndDots = false;
+      if (c <= 0x5a) hasUpper = true;
     } else {
       break;
     }
+    i++;
   }
-  if (i === start) return undefined;
+  if (i === start) return -1;
   // "1.2.3.256" is not an IPv4address; it could only be a hostname, whose toplabel must start
   // with ALPHA, so it is rejected below.
-  if (digitsAndDots && isIpv4(s, start, i)) return { host: s.slice(start, i), hostType: 'ipv4', end: i };
-  if (!isHostname(s, start, i)) return undefined;
+  if (digitsAndDots && isIpv4(s, start, i)) {
+    hostOut = s.slice(start, i);
+    hostTypeOut = 'ipv4';
+    return i;
+  }
+  if (!labelsOk) return -1;
+  let top: number;
+  if (labelStart === i) {
+    top = prevLabelStart; // trailing dot
+  } else {
+    if (s.charCodeAt(i - 1) === 0x2d) return -1;
+    top = labelStart;
+  }
+  if (!isAlpha(s.charCodeAt(top))) return -1;
   const raw = s.slice(start, i);
-  return { host: hasUpper ? raw.toLowerCase() : raw, hostType: 'domain', end: i };
+  hostOut = hasUpper ? raw.toLowerCase() : raw;
+  hostTypeOut = 'domain';
+  return i;
 }
 
 function lowerAscii(s: string): string {
@@ -408,12 +409,12 @@ function lowerAscii(s: string): string {
 
 /**
  * Parses `port = 1*DIGIT` starting at `i` (just after the ':'); returns the index past it and
- * stores the value in `portOut[0]`, or -1 when empty, not digits, or outside 1–65535.
+ * leaves the value in `portOut`, or -1 when empty, not digits, or outside 1–65535.
  */
-function parsePortAt(s: string, i: number, portOut: number[]): number {
+function parsePortAt(s: string, i: number, end: number): number {
   const start = i;
   let v = 0;
-  while (i < s.length) {
+  while (i < end) {
     const c = s.charCodeAt(i);
     if (!isDigit(c)) break;
     v = v * 10 + c - 0x30;
@@ -421,7 +422,7 @@ function parsePortAt(s: string, i: number, portOut: number[]): number {
     i++;
   }
   if (i === start || v === 0) return -1;
-  portOut[0] = v;
+  portOut = v;
   return i;
 }
 
@@ -438,14 +439,45 @@ function parsePortAt(s: string, i: number, portOut: number[]): number {
  */
 export function parseHostPort(text: string): { host: string; hostType: HostType; port?: number } | undefined {
   if (typeof text !== 'string') return undefined;
-  const h = parseHostAt(text, 0);
-  if (!h) return undefined;
-  if (h.end === text.length) return { host: h.host, hostType: h.hostType };
-  if (text.charCodeAt(h.end) !== 0x3a) return undefined;
-  const port: number[] = [0];
-  const end = parsePortAt(text, h.end + 1, port);
-  if (end !== text.length) return undefined;
-  return { host: h.host, hostType: h.hostType, port: port[0]! };
+  return parseHostPortSpan(text, 0, text.length);
+}
+
+/** @internal {@link parseHostPort} over `s[start, end)`, without cutting the substring first. */
+export function parseHostPortSpan(
+  s: string,
+  start: number,
+  end: number,
+): { host: string; hostType: HostType; port?: number } | undefined {
+  const he = parseHostAt(s, start, end);
+  if (he < 0) return undefined;
+  if (he === end) return { host: hostOut, hostType: hostTypeOut };
+  if (s.charCodeAt(he) !== 0x3a) return undefined;
+  const host = hostOut;
+  const hostType = hostTypeOut;
+  if (parsePortAt(s, he + 1, end) !== end) return undefined;
+  return { host, hostType, port: portOut };
+}
+
+/**
+ * @internal Parses `host [ ":" port ]` at the start of `s[start, end)` and says where it stopped,
+ * which need not be `end` (the caller checks what follows); `port` is -1 when absent.
+ */
+export function parseHostPortPrefix(
+  s: string,
+  start: number,
+  end: number,
+): { host: string; hostType: HostType; port: number; end: number } | undefined {
+  let i = parseHostAt(s, start, end);
+  if (i < 0) return undefined;
+  const host = hostOut;
+  const hostType = hostTypeOut;
+  let port = -1;
+  if (i < end && s.charCodeAt(i) === 0x3a) {
+    i = parsePortAt(s, i + 1, end);
+    if (i < 0) return undefined;
+    port = portOut;
+  }
+  return { host, hostType, port, end: i };
 }
 
 /**
@@ -464,48 +496,70 @@ export function formatHost(host: string, hostType: HostType): string {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Parses `*( ";" pname [ "=" pvalue ] )` at `i` into `params`; returns the index past the last
- * parameter, or -1 when a parameter is malformed. Names are unescaped then lower-cased, values
- * unescaped; a flag parameter is `null`. An empty value (`;name=`) is accepted as `''`. When a
- * name repeats, the first occurrence wins.
+ * Parses `*( ";" pname [ "=" pvalue ] )` at `i` (before `end`) into `params`; returns the index
+ * past the last parameter, or -1 when a parameter is malformed. Names are unescaped then
+ * lower-cased, values unescaped; a flag parameter is `null`. An empty value (`;name=`) is
+ * accepted as `''`. When a name repeats, the first occurrence wins.
  */
-function parseParamsAt(s: string, i: number, params: Params): number {
-  const n = s.length;
-  while (i < n && s.charCodeAt(i) === 0x3b) {
+function parseParamsAt(s: string, i: number, end: number, params: Params): number {
+  while (i < end && s.charCodeAt(i) === 0x3b) {
     const nameStart = ++i;
-    i = scan(s, i, n, PARAM_OK);
-    if (i === nameStart) return -1;
-    const rawName = unescapePercent(s.slice(nameStart, i));
-    if (rawName === undefined) return -1;
-    let value: string | null = null;
-    if (i < n && s.charCodeAt(i) === 0x3d) {
-      const valueStart = ++i;
-      i = scan(s, i, n, PARAM_OK);
-      const v = unescapePercent(s.slice(valueStart, i));
-      if (v === undefined) return -1;
-      value = v;
+    let pct = false;
+    let upper = false;
+    while (i < end) {
+      const c = s.charCodeAt(i);
+      if (c === PERCENT) pct = true;
+      else if (c >= 128 || (CLASS[c]! & PARAM_OK) === 0) break;
+      else if (c <= 0x5a && c >= 0x41) upper = true;
+      i++;
     }
-    const name = rawName.toLowerCase();
-    if (!params.has(name)) params.set(name, value);
+    if (i === nameStart) return -1;
+    let name: string;
+    if (pct) {
+      const rawName = unescapePercent(s.slice(nameStart, i));
+      if (rawName === undefined) return -1;
+      name = rawName.toLowerCase();
+    } else {
+      // Without escapes the name is ASCII: lower-casing only changes A-Z.
+      name = upper ? s.slice(nameStart, i).toLowerCase() : s.slice(nameStart, i);
+    }
+    let value: string | null = null;
+    if (i < end && s.charCodeAt(i) === 0x3d) {
+      const valueStart = ++i;
+      pct = false;
+      while (i < end) {
+        const c = s.charCodeAt(i);
+        if (c === PERCENT) pct = true;
+        else if (c >= 128 || (CLASS[c]! & PARAM_OK) === 0) break;
+        i++;
+      }
+      if (pct) {
+        const v = unescapePercent(s.slice(valueStart, i));
+        if (v === undefined) return -1;
+        value = v;
+      } else {
+        value = s.slice(valueStart, i);
+      }
+    }
+    if (params.size === 0 || !params.has(name)) params.set(name, value);
   }
   return i;
 }
 
-/** Parses `"?" hname "=" hvalue *( "&" hname "=" hvalue )` at `i`; -1 when malformed. */
-function parseHeadersAt(s: string, i: number, headers: Array<[string, string]>): number {
-  const n = s.length;
-  if (i >= n || s.charCodeAt(i) !== 0x3f) return i;
+/** Parses `"?" hname "=" hvalue *( "&" hname "=" hvalue )` at `i` (before `end`); -1 when malformed. */
+function parseHeadersAt(s: string, i: number, end: number, headers: Array<[string, string]>): number {
+  if (i >= end || s.charCodeAt(i) !== 0x3f) return i;
   do {
     const nameStart = ++i;
-    i = scan(s, i, n, HEADER_OK);
-    if (i === nameStart || i >= n || s.charCodeAt(i) !== 0x3d) return -1;
+    i = scan(s, i, end, HEADER_OK);
+    if (i === nameStart || i >= end || s.charCodeAt(i) !== 0x3d) return -1;
     const name = unescapePercent(s.slice(nameStart, i));
     const valueStart = ++i;
-    i = scan(s, i, n, HEADER_OK);
+    i = scan(s, i, end, HEADER_OK);
     const value = unescapePercent(s.slice(valueStart, i));
     if (name === undefined || value === undefined) return -1;
     headers.push([name, value]);
-  } while (i < n && s.charCodeAt(i) === 0x26);
+  } while (i < end && s.charCodeAt(i) === 0x26);
   return i;
 }
 
@@ -514,18 +568,24 @@ function parseHeadersAt(s: string, i: number, headers: Array<[string, string]>):
  * SIPS-URI = "sips:" [ userinfo ] hostport uri-parameters [ headers ]
  * userinfo = ( user / telephone-subscriber ) [ ":" password ] "@"
  */
-function parseSipAt(s: string, start: number, scheme: 'sip' | 'sips'): SipUri | undefined {
-  const n = s.length;
+function parseSipAt(s: string, start: number, end: number, scheme: 'sip' | 'sips'): SipUri | undefined {
   let i = start;
   let user: string | undefined;
   let password: string | undefined;
   // "@" is excluded from every character set that may follow the host, so the first "@"
   // (if any) closes the userinfo.
   const at = s.indexOf('@', i);
-  if (at >= 0) {
-    const userEnd = scan(s, i, at, USER_OK);
+  if (at >= 0 && at < end) {
+    let pct = false;
+    let userEnd = i;
+    while (userEnd < at) {
+      const c = s.charCodeAt(userEnd);
+      if (c === PERCENT) pct = true;
+      else if (c >= 128 || (CLASS[c]! & USER_OK) === 0) break;
+      userEnd++;
+    }
     if (userEnd === i) return undefined; // user = 1*( ... )
-    user = unescapePercent(s.slice(i, userEnd));
+    user = pct ? unescapePercent(s.slice(i, userEnd)) : s.slice(i, userEnd);
     if (user === undefined) return undefined;
     if (userEnd < at) {
       if (s.charCodeAt(userEnd) !== 0x3a) return undefined;
@@ -536,23 +596,27 @@ function parseSipAt(s: string, start: number, scheme: 'sip' | 'sips'): SipUri | 
     }
     i = at + 1;
   }
-  const h = parseHostAt(s, i);
-  if (!h) return undefined;
-  i = h.end;
+  i = parseHostAt(s, i, end);
+  if (i < 0) return undefined;
+  const host = hostOut;
+  const hostType = hostTypeOut;
   let port: number | undefined;
-  if (i < n && s.charCodeAt(i) === 0x3a) {
-    const portOut: number[] = [0];
-    i = parsePortAt(s, i + 1, portOut);
+  if (i < end && s.charCodeAt(i) === 0x3a) {
+    i = parsePortAt(s, i + 1, end);
     if (i < 0) return undefined;
-    port = portOut[0];
+    port = portOut;
   }
   const params: Params = new Map();
-  i = parseParamsAt(s, i, params);
-  if (i < 0) return undefined;
+  if (i < end) {
+    i = parseParamsAt(s, i, end, params);
+    if (i < 0) return undefined;
+  }
   const headers: Array<[string, string]> = [];
-  i = parseHeadersAt(s, i, headers);
-  if (i !== n) return undefined;
-  const uri: SipUri = { kind: 'sip', scheme, host: h.host, hostType: h.hostType, params, headers };
+  if (i < end) {
+    i = parseHeadersAt(s, i, end, headers);
+    if (i !== end) return undefined;
+  }
+  const uri: SipUri = { kind: 'sip', scheme, host, hostType, params, headers };
   if (user !== undefined) uri.user = user;
   if (password !== undefined) uri.password = password;
   if (port !== undefined) uri.port = port;
@@ -563,10 +627,9 @@ function parseSipAt(s: string, start: number, scheme: 'sip' | 'sips'): SipUri | 
  * telephone-uri = "tel:" telephone-subscriber (RFC 3966 §3), validated loosely: the number is
  * everything up to the first ";" and may only hold digits, hex digits and `* # + - . ( )`.
  */
-function parseTelAt(s: string, start: number): TelUri | undefined {
-  const n = s.length;
+function parseTelAt(s: string, start: number, end: number): TelUri | undefined {
   let i = start;
-  while (i < n) {
+  while (i < end) {
     const c = s.charCodeAt(i);
     if (c >= 128 || (CLASS[c]! & C_TEL) === 0) break;
     i++;
@@ -574,8 +637,8 @@ function parseTelAt(s: string, start: number): TelUri | undefined {
   if (i === start) return undefined;
   const number = s.slice(start, i);
   const params: Params = new Map();
-  i = parseParamsAt(s, i, params);
-  if (i !== n) return undefined;
+  i = parseParamsAt(s, i, end, params);
+  if (i !== end) return undefined;
   return { kind: 'tel', scheme: 'tel', number, params };
 }
 
@@ -597,12 +660,11 @@ function isSpaceOrControl(c: number): boolean {
 
 /**
  * Index of the ':' ending a valid `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`
- * (RFC 3986 §3.1), or -1.
+ * (RFC 3986 §3.1) at `s[start, end)`, or -1.
  */
-function schemeEnd(s: string): number {
-  const n = s.length;
-  if (n === 0 || !isAlpha(s.charCodeAt(0))) return -1;
-  for (let i = 1; i < n; i++) {
+function schemeEnd(s: string, start: number, end: number): number {
+  if (start >= end || !isAlpha(s.charCodeAt(start))) return -1;
+  for (let i = start + 1; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x3a) return i;
     if (!(isAlpha(c) || isDigit(c) || c === 0x2b || c === 0x2d || c === 0x2e)) return -1;
@@ -630,25 +692,109 @@ function schemeEnd(s: string): number {
  */
 export function parseUri(text: string): Uri | undefined {
   if (typeof text !== 'string') return undefined;
-  const colon = schemeEnd(text);
-  if (colon < 0) return undefined;
-  const c0 = text.charCodeAt(0) | 0x20;
-  const c1 = text.charCodeAt(1) | 0x20;
-  const c2 = text.charCodeAt(2) | 0x20;
-  if (c0 === 0x73 && c1 === 0x69 && c2 === 0x70) {
-    // "sip" / "sips", scheme case-insensitive (RFC 3261 §19.1.4: "SIP:" is "sip:")
-    if (colon === 3) return parseSipAt(text, 4, 'sip');
-    if (colon === 4 && (text.charCodeAt(3) | 0x20) === 0x73) return parseSipAt(text, 5, 'sips');
-  } else if (colon === 3 && c0 === 0x74 && c1 === 0x65 && c2 === 0x6c) {
-    return parseTelAt(text, 4);
+  return parseUriSpan(text, 0, text.length);
+}
+
+// ---- fast path --------------------------------------------------------------------------
+// The usual SIP URI — `sip:user@host:port;name=value`, lower-case scheme, host and parameter
+// names, no escapes, no headers — validated by one native regular expression (much cheaper
+// than a character loop) and then cut at the places it found. Anything else, and anything the
+// expression does not take to the very end, goes through the full parser below, which stays
+// the reference: the fast path only ever answers what the full parser would.
+
+/** hostname, lower-case, without a trailing dot */
+const HOSTNAME_RE = '(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)*[a-z](?:[a-z0-9-]*[a-z0-9])?';
+const OCTET_RE = '(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])';
+/** IPv4address with every octet 0-255 */
+const IPV4_RE = `(?:${OCTET_RE}\\.){3}${OCTET_RE}`;
+/** @internal host (domain or IPv4, captured separately) and optional port, for other fast paths */
+export const HOST_PORT_RE = `(?:(${HOSTNAME_RE})|(${IPV4_RE}))(?::([0-9]{1,5}))?`;
+const FAST_SIP_URI = new RegExp(
+  `(sips?):(?:([A-Za-z0-9\\-_.!~*'()&=+$,;?/]+)@)?${HOST_PORT_RE}` +
+    `((?:;[a-z0-9\\-_.!~*'()\\[\\]/:&+$]+(?:=[A-Za-z0-9\\-_.!~*'()\\[\\]/:&+$]*)?)*)`,
+  'y',
+);
+
+/**
+ * Splits `;name=value;flag` parameters already validated by a fast-path expression (no
+ * escapes, no quotes, names needing no lower-casing) into `params`.
+ */
+function splitParams(p: string, params: Params, firstWins: boolean): void {
+  const n = p.length;
+  let i = 0;
+  while (i < n) {
+    let next = p.indexOf(';', i + 1);
+    if (next < 0) next = n;
+    const eq = p.indexOf('=', i + 1);
+    let name: string;
+    let value: string | null;
+    if (eq >= 0 && eq < next) {
+      name = p.slice(i + 1, eq);
+      value = p.slice(eq + 1, next);
+    } else {
+      name = p.slice(i + 1, next);
+      value = null;
+    }
+    if (!firstWins || params.size === 0 || !params.has(name)) params.set(name, value);
+    i = next;
   }
-  const n = text.length;
-  if (colon + 1 >= n) return undefined;
-  for (let i = colon + 1; i < n; i++) if (isSpaceOrControl(text.charCodeAt(i))) return undefined;
+}
+
+/** @internal {@link splitParams} for the grammar's generic parameters (a repeated name: last wins). */
+export function splitGenericParams(p: string, params: Params): void {
+  splitParams(p, params, false);
+}
+
+/** The fast path of {@link parseUriSpan}, or undefined when it does not apply. */
+function fastSipUri(text: string, start: number, end: number): SipUri | undefined {
+  FAST_SIP_URI.lastIndex = start;
+  const m = FAST_SIP_URI.exec(text);
+  if (m === null || FAST_SIP_URI.lastIndex !== end) return undefined;
+  let port: number | undefined;
+  const portText = m[5];
+  if (portText !== undefined) {
+    port = +portText;
+    if (port < 1 || port > 65535) return undefined;
+  }
+  const params: Params = new Map();
+  const p = m[6]!;
+  if (p.length) splitParams(p, params, true);
+  const host = m[3];
+  const uri: SipUri =
+    host !== undefined
+      ? { kind: 'sip', scheme: m[1] === 'sip' ? 'sip' : 'sips', host, hostType: 'domain', params, headers: [] }
+      : { kind: 'sip', scheme: m[1] === 'sip' ? 'sip' : 'sips', host: m[4]!, hostType: 'ipv4', params, headers: [] };
+  const user = m[2];
+  if (user !== undefined) uri.user = user;
+  if (port !== undefined) uri.port = port;
+  return uri;
+}
+
+/** @internal {@link parseUri} over `text[start, end)`, without cutting the substring first. */
+export function parseUriSpan(text: string, start: number, end: number): Uri | undefined {
+  if (text.charCodeAt(start) === 0x73) {
+    const fast = fastSipUri(text, start, end);
+    if (fast !== undefined) return fast;
+  }
+  const c0 = text.charCodeAt(start) | 0x20;
+  const c1 = text.charCodeAt(start + 1) | 0x20;
+  const c2 = text.charCodeAt(start + 2) | 0x20;
+  if (c0 === 0x73 && c1 === 0x69 && c2 === 0x70 && start + 3 < end) {
+    // "sip" / "sips", scheme case-insensitive (RFC 3261 §19.1.4: "SIP:" is "sip:")
+    const c3 = text.charCodeAt(start + 3);
+    if (c3 === 0x3a) return parseSipAt(text, start + 4, end, 'sip');
+    if ((c3 | 0x20) === 0x73 && start + 4 < end && text.charCodeAt(start + 4) === 0x3a)
+      return parseSipAt(text, start + 5, end, 'sips');
+  }
+  const colon = schemeEnd(text, start, end);
+  if (colon < 0) return undefined;
+  if (colon === start + 3 && c0 === 0x74 && c1 === 0x65 && c2 === 0x6c) return parseTelAt(text, start + 4, end);
+  if (colon + 1 >= end) return undefined;
+  for (let i = colon + 1; i < end; i++) if (isSpaceOrControl(text.charCodeAt(i))) return undefined;
   const uri: AbsoluteUri = {
     kind: 'absolute',
-    scheme: lowerAscii(text.slice(0, colon)),
-    opaque: text.slice(colon + 1),
+    scheme: lowerAscii(text.slice(start, colon)),
+    opaque: text.slice(colon + 1, end),
   };
   return uri;
 }

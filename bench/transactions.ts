@@ -1,0 +1,94 @@
+/**
+ * Transaction benchmark: server non-INVITE transactions per second through the whole inbound
+ * path (parse → route → registry → serverNonInviteTransaction actor → TU → response serialized
+ * and handed to the transport), over an in-memory transport, and heap bytes per live
+ * transaction. Prints one JSON line. Run with `npm run bench:transactions`.
+ */
+import { SimulatedClock } from 'xstate';
+import type { Endpoint } from '../actors/transport/udp';
+import { SipCore, type SipTransport } from '../runtime/core';
+import { defaultTransactionUser } from '../runtime/parrot';
+import { Supervisor } from '../runtime/supervisor';
+
+class MemoryTransport implements SipTransport {
+  readonly protocol = 'udp' as const;
+  readonly reliable = false;
+  readonly local = { address: '127.0.0.1', port: 5060, family: 'IPv4' as const };
+  sent = 0;
+  send(_data: Buffer, _to: Endpoint): void {
+    this.sent++;
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function options(i: number): Buffer {
+  return Buffer.from(
+    `OPTIONS sip:parrot@127.0.0.1 SIP/2.0\r\n` +
+      `Via: SIP/2.0/UDP 127.0.0.2:5070;branch=z9hG4bK-bench-${i};rport\r\n` +
+      `Max-Forwards: 70\r\nTo: <sip:parrot@127.0.0.1>\r\nFrom: <sip:bench@127.0.0.2>;tag=b${i}\r\n` +
+      `Call-ID: bench-${i}@127.0.0.2\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`,
+  );
+}
+
+function makeCore(clock: SimulatedClock): { core: SipCore; transport: MemoryTransport } {
+  const supervisor = new Supervisor({ clock });
+  const core: SipCore = new SipCore(
+    { supervisor },
+    defaultTransactionUser(() => core),
+  );
+  const transport = new MemoryTransport();
+  core.addTransport(transport);
+  return { core, transport };
+}
+
+const source = { address: '127.0.0.2', port: 5070 };
+const N = 40000;
+const messages = Array.from({ length: N }, (_, i) => options(i));
+
+// Throughput: each transaction runs to completion (Timer J fires on the simulated clock).
+function throughput(): number {
+  const clock = new SimulatedClock();
+  const { core, transport } = makeCore(clock);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) {
+    core.receive(messages[i]!, source, transport);
+    if (i % 1000 === 999) clock.increment(32000); // Timer J: transactions complete and unregister
+  }
+  clock.increment(32000);
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (transport.sent !== N || !core.registry.isEmpty)
+    throw new Error(`sent ${transport.sent}, registry ${JSON.stringify(core.registry.sizes)}`);
+  return N / s;
+}
+
+throughput(); // warm-up
+const rate = Math.max(throughput(), throughput());
+
+// Memory: keep LIVE transactions alive (no clock advance) and measure the heap they hold.
+const gc = (globalThis as { gc?: () => void }).gc;
+const LIVE = 10000;
+let heapPerTx: number | null = null;
+if (gc) {
+  const clock = new SimulatedClock();
+  const { core, transport } = makeCore(clock);
+  const live = Array.from({ length: LIVE }, (_, i) => options(N + i));
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (const m of live) core.receive(m, source, transport);
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  heapPerTx = Math.round((after - before) / LIVE);
+  if (core.registry.serverTransactions.size !== LIVE) throw new Error('transactions did not stay live');
+}
+
+console.log(
+  JSON.stringify({
+    name: 'server-non-invite-transactions',
+    transactions: N,
+    ops_per_s: Math.round(rate),
+    us_per_transaction: +(1e6 / rate).toFixed(1),
+    heap_bytes_per_live_transaction: heapPerTx,
+  }),
+);

@@ -1,0 +1,107 @@
+/**
+ * What the four RFC 3261 §17 transaction machines share: the timer base values, the events they
+ * take in, and the effect events they emit.
+ *
+ * A transaction machine never touches a socket or a clock. It takes events (`sip.response`,
+ * `sip.request`, `tu.respond`, `transport.error`) and answers with emitted effect events
+ * (`transport.send`, `tu.response`, `tu.timeout`, `tu.transportError`), which the runtime hears
+ * with `actor.on(type, handler)`. Time comes from the actor's clock through named delays.
+ *
+ * Timers that live in one state only (B, D, H, I, J, K, L, M) are `after` transitions. Timers
+ * that re-arm themselves while a sibling timer keeps running (A beside B, G beside H), or that
+ * keep running across states (E and F over Trying and Proceeding), and the 100 Trying timer,
+ * which the TU's first response cancels, are delayed events raised with the same named delays
+ * (`raise({ type: 'timer.A' }, { id: 'A', delay: 'timerA' })`) so that re-arming one never
+ * restarts another.
+ */
+import type { SipMessage, SipRequest, SipResponse } from '../codecs/sip/message';
+
+/**
+ * The base values every §17 timer derives from, in milliseconds (§17.1.1.1, Table 4).
+ * `t1` is the round-trip estimate, `t2` the cap on non-INVITE request and INVITE response
+ * retransmission intervals, `t4` the longest a message stays in the network.
+ */
+export interface TransactionTimers {
+  t1: number;
+  t2: number;
+  t4: number;
+}
+
+/** RFC 3261 defaults: T1 = 500 ms, T2 = 4 s, T4 = 5 s. */
+export const DEFAULT_TIMERS: Readonly<TransactionTimers> = Object.freeze({ t1: 500, t2: 4000, t4: 5000 });
+
+/**
+ * The defaults with the given values laid over them.
+ *
+ * @example
+ * resolveTimers({ t1: 100 }) // { t1: 100, t2: 4000, t4: 5000 }
+ */
+export function resolveTimers(timers: Partial<TransactionTimers> | undefined): TransactionTimers {
+  return {
+    t1: timers?.t1 ?? DEFAULT_TIMERS.t1,
+    t2: timers?.t2 ?? DEFAULT_TIMERS.t2,
+    t4: timers?.t4 ?? DEFAULT_TIMERS.t4,
+  };
+}
+
+// ---- events a transaction takes in ----------------------------------------------------------
+
+/** A response the transport matched to this client transaction (§17.1.3). */
+export interface SipResponseEvent {
+  type: 'sip.response';
+  response: SipResponse;
+}
+
+/** A request the transport matched to this server transaction (§17.2.3): a retransmission or an ACK. */
+export interface SipRequestEvent {
+  type: 'sip.request';
+  request: SipRequest;
+}
+
+/** A response the TU passes to its server transaction for sending. */
+export interface TuRespondEvent {
+  type: 'tu.respond';
+  response: SipResponse;
+}
+
+/** The transport could not send a message this transaction emitted (§17.1.4, §17.2.4). */
+export interface TransportErrorEvent {
+  type: 'transport.error';
+  error?: unknown;
+}
+
+// ---- effects a transaction emits ------------------------------------------------------------
+
+/** Pass this message to the transport layer for (re)transmission. */
+export interface TransportSendEffect {
+  type: 'transport.send';
+  message: SipMessage;
+}
+
+/** Pass this response up to the TU. */
+export interface TuResponseEffect {
+  type: 'tu.response';
+  response: SipResponse;
+}
+
+/** Pass this request up to the TU (RFC 6026 §8.7: an ACK reaching an Accepted INVITE server transaction). */
+export interface TuRequestEffect {
+  type: 'tu.request';
+  request: SipRequest;
+}
+
+/** The transaction timed out: B and F (no final response), H (no ACK). The TU treats it as a 408 (§8.1.3.1). */
+export interface TuTimeoutEffect {
+  type: 'tu.timeout';
+  timer: 'B' | 'F' | 'H';
+}
+
+/** The transport failed; the TU treats it as a 503 (§8.1.3.1). */
+export interface TuTransportErrorEffect {
+  type: 'tu.transportError';
+  error?: unknown;
+}
+
+/** Every effect event a transaction machine emits. */
+export type TransactionEffect =
+  TransportSendEffect | TuResponseEffect | TuRequestEffect | TuTimeoutEffect | TuTransportErrorEffect;

@@ -1,0 +1,22 @@
+/**
+ * Parrot's public API. Import from the package root (`parrot-sip`), never from deep paths.
+ */
+export {
+  createParrot,
+  Parrot,
+  TransactionTimeoutError,
+  TransportError,
+  defaultTransactionUser,
+} from './parrot';
+export type { ParrotOptions, TransportConfig, RequestOptions } from './parrot';
+export type {
+  ServerTransaction,
+  ClientTransaction,
+  ClientTransactionHandlers,
+  TransactionUser,
+  CoreLimits,
+  CoreStats,
+} from './core';
+export { DEFAULT_TIMERS } from '../machines/transaction';
+export type { TransactionTimers } from '../machines/transaction';
+export * as sip from '../codecs/sip';
