@@ -36,8 +36,13 @@ const ONLY = process.env['CPS_ONLY'];
 const MIN_ACHIEVED = 0.95;
 /** At most this many retransmissions per call. */
 const MAX_RETRANS = 0.01;
-/** Pause between steps so the UAS drains retransmissions and the tail of the previous step. */
-const SETTLE_MS = 2000;
+/**
+ * Between steps the UAS drains retransmissions and the tail of the previous step: at least
+ * SETTLE_MS, then until it uses under IDLE_CPU of a core (at most IDLE_MAX_MS).
+ */
+const SETTLE_MS = 1000;
+const IDLE_CPU = 0.1;
+const IDLE_MAX_MS = 20_000;
 const SIPP_IP = '127.0.0.1';
 /** A failing step is run again this many times before the ramp stops (the machine is shared). */
 const RETRIES = Number(process.env['CPS_RETRIES'] ?? 1);
@@ -147,6 +152,33 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
   await exited;
   clearTimeout(timer);
+}
+
+/** CPU time (user + system) of a process in seconds, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits SETTLE_MS, then until the process is (nearly) idle. */
+async function settle(name: string, child: ChildProcess): Promise<void> {
+  await sleep(SETTLE_MS);
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const t0 = Date.now();
+  let last = cpuSeconds(pid);
+  while (last !== undefined && Date.now() - t0 < IDLE_MAX_MS) {
+    await sleep(500);
+    const now = cpuSeconds(pid);
+    if (now === undefined || now - last < IDLE_CPU * 0.5) return;
+    last = now;
+  }
+  if (Date.now() - t0 >= IDLE_MAX_MS) log(`${name}: UAS still busy after ${IDLE_MAX_MS / 1000} s, going on`);
 }
 
 function rssMb(pid: number | undefined): number | undefined {
@@ -295,7 +327,7 @@ async function ramp(spec: UasSpec): Promise<UasResult> {
       let step: StepResult | undefined;
       let rss: number | undefined;
       for (let attempt = 1; attempt <= 1 + RETRIES && !step?.ok && isRunning(uas); attempt++) {
-        if (attempt > 1) await sleep(SETTLE_MS);
+        if (attempt > 1) await settle(spec.name, uas);
         const port = await freePort();
         log(
           `${spec.name}: ${rate} cps for ${STEP_SECONDS} s (${rate * STEP_SECONDS} calls, sipp port ${port}` +
@@ -320,7 +352,7 @@ async function ramp(spec: UasSpec): Promise<UasResult> {
       if (!step.ok) break;
       result.cps = rate;
       result.rssMb = rss ?? null;
-      await sleep(SETTLE_MS);
+      await settle(spec.name, uas);
     }
   } finally {
     await stopChild(uas);

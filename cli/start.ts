@@ -1,5 +1,5 @@
 /** `parrot start`: runs Parrot on embedded defaults until Ctrl-C. */
-import { createParrot, type Parrot } from '../runtime';
+import { createParrot, type Handler, type Parrot } from '../runtime';
 
 export interface StartOptions {
   host: string;
@@ -20,9 +20,40 @@ export function startOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptio
   return { host, port };
 }
 
+/** An SDP answer on `address`; until media lands, the audio stream is declined (port 0, RFC 3264 §6). */
+function sdpAnswer(address: string): string {
+  const ip = address.includes(':') ? 'IP6' : 'IP4';
+  return ['v=0', `o=parrot 1 1 IN ${ip} ${address}`, 's=parrot', `c=IN ${ip} ${address}`, 't=0 0', 'm=audio 0 RTP/AVP 0', ''].join(
+    '\r\n',
+  );
+}
+
+/** The demo: answers every call at once and logs its life; hangs up calls left open for a minute. */
+export function demoHandler(address: string, log: (line: string) => void): Handler {
+  return {
+    async onInvite(call) {
+      log(`call ${call.callId} from ${call.request.get('from') ?? '?'}`);
+      await call.answer(sdpAnswer(address));
+    },
+    onCallStart(call) {
+      const timer = setTimeout(() => void call.hangup(), 60_000);
+      call.signal.addEventListener('abort', () => clearTimeout(timer));
+    },
+    onCallEnd(call, reason) {
+      log(`call ${call.callId} ended: ${reason}`);
+    },
+  };
+}
+
 export async function runStart(argv: string[]): Promise<Parrot> {
   const opts = startOptions(argv, process.env);
-  const parrot = await createParrot({ transports: [{ protocol: 'udp', host: opts.host, port: opts.port }] });
+  const quiet = argv.includes('--quiet');
+  const parrot = await createParrot({
+    transports: [{ protocol: 'udp', host: opts.host, port: opts.port }],
+    handler: demoHandler(opts.host, (line) => {
+      if (!quiet) process.stdout.write(line + '\n');
+    }),
+  });
   const { address, port } = parrot.addresses[0]!;
   const target = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
   process.stdout.write(

@@ -6,7 +6,7 @@
  *
  * idle → trying → proceeding → waitingForAck → inCall → terminating → ended
  */
-import { assign, emit, fromPromise, not, setup } from 'xstate';
+import { assign, emit, not, setup } from 'xstate';
 
 /** A response decided by a handler, like the seed's `{:respond, 200, "OK", headers, body}`. */
 export interface ResponseDecision {
@@ -60,10 +60,16 @@ export type HandlerAdapterEvent =
   | { type: 'sip.bye' }
   | { type: 'dialog.ackTimeout' }
   | { type: 'dialog.ended' }
-  | { type: 'runtime.shutdown' };
+  | { type: 'runtime.shutdown' }
+  /** The application's onInvite returned (or its promise resolved) with this result. */
+  | { type: 'handler.done'; output: HandlerResult }
+  /** The application's onInvite threw or rejected. */
+  | { type: 'handler.error'; error: unknown };
 
 /** Effects the adapter emits. */
 export type HandlerAdapterEmitted =
+  /** Run the application's onInvite with the call handle; report back with handler.done / handler.error. */
+  | { type: 'adapter.invite'; call: unknown }
   | { type: 'adapter.respond'; response: AdapterResponse }
   | { type: 'adapter.hangup' }
   | { type: 'adapter.state'; state: CallState }
@@ -82,7 +88,7 @@ type Ev = HandlerAdapterEvent;
 type Decision = ResponseDecision;
 
 const responseOf = (e: Ev): AdapterResponse => (e as Extract<Ev, { response: AdapterResponse }>).response;
-const decisionOf = (e: unknown): Decision => (e as { output: Decision }).output;
+const decisionOf = (e: Ev): Decision => (e as Extract<Ev, { type: 'handler.done' }>).output as Decision;
 
 const handlingInvite = {
   'call.ring': { target: 'proceeding', actions: 'respond180' },
@@ -112,8 +118,10 @@ const handlingInvite = {
 } as const;
 
 /**
- * The handler adapter machine. The runtime provides the `onInvite` actor
- * (`handlerAdapterMachine.provide({ actors: { onInvite: fromPromise(...) } })`, once per instance).
+ * The handler adapter machine. On start it emits `adapter.invite`; the runtime runs the
+ * application's onInvite with the call handle and reports the outcome as `handler.done` or
+ * `handler.error` (an invoked promise actor would do the same at the cost of one more actor and
+ * its system per call).
  *
  * @example
  * const adapter = createActor(provided, { input: { call } });
@@ -126,10 +134,6 @@ export const handlerAdapterMachine = setup({
     events: {} as HandlerAdapterEvent,
     input: {} as HandlerAdapterInput,
     emitted: {} as HandlerAdapterEmitted,
-  },
-  actors: {
-    // Replaced by the runtime with the application's onInvite.
-    onInvite: fromPromise<HandlerResult, { call: unknown }>(() => Promise.resolve(undefined)),
   },
   guards: {
     noDecision: ({ event }) => decisionOf(event) === undefined || decisionOf(event) === null,
@@ -158,6 +162,7 @@ export const handlerAdapterMachine = setup({
       name,
     })),
     hangupDialog: emit({ type: 'adapter.hangup' }),
+    runInvite: emit(({ context }) => ({ type: 'adapter.invite' as const, call: context.call })),
     enterState: emit((_, state: CallState) => ({ type: 'adapter.state' as const, state })),
   },
 }).createMachine({
@@ -170,11 +175,9 @@ export const handlerAdapterMachine = setup({
     },
     active: {
       initial: 'trying',
-      invoke: {
-        id: 'onInvite',
-        src: 'onInvite',
-        input: ({ context }) => ({ call: context.call }),
-        onDone: [
+      entry: 'runInvite',
+      on: {
+        'handler.done': [
           { guard: 'noDecision' },
           { guard: 'finalSent' }, // decided after answering: nothing left to decide
           { guard: 'decisionIsProvisional', target: '.proceeding', actions: 'respondDecision' },
@@ -185,7 +188,7 @@ export const handlerAdapterMachine = setup({
           },
         ],
         // The handler threw: "that call gets 500 (or BYE if answered)".
-        onError: [
+        'handler.error': [
           {
             guard: not('finalSent'),
             target: 'ended',
@@ -196,8 +199,6 @@ export const handlerAdapterMachine = setup({
             actions: ['reportError', 'hangupDialog', { type: 'endBecause', params: 'error' }],
           },
         ],
-      },
-      on: {
         'dialog.ended': { target: 'ended' },
       },
       states: {

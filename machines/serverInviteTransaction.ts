@@ -2,7 +2,7 @@
  * The INVITE server transaction (RFC 3261 §17.2.1, Figure 7), with the Accepted state of
  * RFC 6026 §8.5–8.7. States: proceeding, accepted, completed, confirmed, terminated.
  */
-import { assign, cancel, emit, enqueueActions, raise, setup } from 'xstate';
+import { and, assign, cancel, emit, enqueueActions, raise, setup } from 'xstate';
 import type { SipRequest, SipResponse } from '../codecs/sip/message';
 import { createResponse } from '../codecs/sip/serialize';
 import {
@@ -10,6 +10,7 @@ import {
   type SipRequestEvent,
   type TransactionTimers,
   type TransportErrorEvent,
+  type TransactionLingerEffect,
   type TransportSendEffect,
   type TuRequestEffect,
   type TuRespondEvent,
@@ -30,6 +31,8 @@ export interface ServerInviteTransactionInput {
    * Default 200 (§17.2.1).
    */
   tryingDelay?: number;
+  /** Hand the Accepted state's absorbing to the runtime (`transaction.linger`) and end at once. */
+  linger?: boolean;
 }
 
 /** Events an INVITE server transaction takes. */
@@ -37,7 +40,7 @@ export type ServerInviteTransactionEvent = TuRespondEvent | SipRequestEvent | Tr
 
 /** Effect events an INVITE server transaction emits. */
 export type ServerInviteTransactionEmitted =
-  TransportSendEffect | TuRequestEffect | TuTimeoutEffect | TuTransportErrorEffect;
+  TransportSendEffect | TuRequestEffect | TuTimeoutEffect | TuTransportErrorEffect | TransactionLingerEffect;
 
 /** The machine's context: built once from input, then only Timer G's interval and the last response change. */
 export interface ServerInviteTransactionContext {
@@ -55,6 +58,7 @@ export interface ServerInviteTransactionContext {
   timerL: number;
   /** The last provisional (in proceeding) or the final non-2xx (in completed) response sent. */
   lastResponse: SipResponse | undefined;
+  linger: boolean;
 }
 
 /** Timer G and the 100 Trying timer: delayed events the machine raises to itself. */
@@ -101,6 +105,7 @@ export const serverInviteTransactionMachine = setup({
       return status >= 200 && status < 300;
     },
     isAck: ({ event }) => requestOf(event).method === 'ACK',
+    lingers: ({ context }) => context.linger,
     // Over a reliable transport Timer I is zero: the ACK ends the transaction at once.
     isAckAndTimerIIsZero: ({ context, event }) => context.timerI === 0 && requestOf(event).method === 'ACK',
     isRetransmissionWithAnswer: ({ context, event }) =>
@@ -129,6 +134,13 @@ export const serverInviteTransactionMachine = setup({
     backOffTimerG: assign({ timerG: ({ context }) => Math.min(2 * context.timerG, context.t2) }),
     restartTimerG: raise(TIMER_G, { id: 'G', delay: 'timerG' }),
     stopTimerG: cancel('G'),
+    // The 2xx's own retransmissions belong to the TU (RFC 6026); absorbing INVITE retransmissions
+    // for Timer L is all an accepted transaction does, so the runtime can do it.
+    lingerAccepted: emit(({ context }) => ({
+      type: 'transaction.linger' as const,
+      replay: undefined,
+      ms: context.timerL,
+    })),
     passRequest: emit(({ event }) => ({ type: 'tu.request' as const, request: requestOf(event) })),
     reportTimeoutH: emit({ type: 'tu.timeout', timer: 'H' }),
     reportTransportError: emit(({ event }) => ({
@@ -150,6 +162,7 @@ export const serverInviteTransactionMachine = setup({
       timerI: input.reliable ? 0 : t4,
       timerL: 64 * t1,
       lastResponse: undefined,
+      linger: input.linger ?? false,
     };
   },
   initial: 'proceeding',
@@ -169,6 +182,11 @@ export const serverInviteTransactionMachine = setup({
           // RFC 6026 §8.5: "If, while in the 'Proceeding' state, the TU passes a 2xx response to
           // the server transaction, the server transaction MUST pass this response to the
           // transport layer for transmission ... and move to the 'Accepted' state."
+          {
+            guard: and(['is2xx', 'lingers']),
+            target: 'terminated',
+            actions: ['sendResponse', 'lingerAccepted'],
+          },
           { guard: 'is2xx', target: 'accepted', actions: 'sendResponse' },
           // "If, while in the 'Proceeding' state, the TU passes a response with status code from
           // 300 to 699 ..., the response MUST be passed to the transport layer for transmission,

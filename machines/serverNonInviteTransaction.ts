@@ -9,6 +9,7 @@ import {
   type SipRequestEvent,
   type TransactionTimers,
   type TransportErrorEvent,
+  type TransactionLingerEffect,
   type TransportSendEffect,
   type TuRespondEvent,
   type TuTransportErrorEffect,
@@ -22,13 +23,16 @@ export interface ServerNonInviteTransactionInput {
   reliable: boolean;
   /** T1, T2, T4 in ms; defaults 500, 4000, 5000. */
   timers?: Partial<TransactionTimers>;
+  /** Hand the Completed state's absorbing to the runtime (`transaction.linger`) and end at once. */
+  linger?: boolean;
 }
 
 /** Events a non-INVITE server transaction takes. */
 export type ServerNonInviteTransactionEvent = TuRespondEvent | SipRequestEvent | TransportErrorEvent;
 
 /** Effect events a non-INVITE server transaction emits. */
-export type ServerNonInviteTransactionEmitted = TransportSendEffect | TuTransportErrorEffect;
+export type ServerNonInviteTransactionEmitted =
+  TransportSendEffect | TuTransportErrorEffect | TransactionLingerEffect;
 
 /** The machine's context: built once from input, then only the last response changes. */
 export interface ServerNonInviteTransactionContext {
@@ -38,6 +42,7 @@ export interface ServerNonInviteTransactionContext {
   timerJ: number;
   /** The last provisional (in proceeding) or the final (in completed) response sent. */
   lastResponse: SipResponse | undefined;
+  linger: boolean;
 }
 
 /** Only referenced from `tu.respond` transitions. */
@@ -68,6 +73,7 @@ export const serverNonInviteTransactionMachine = setup({
     isProvisional: ({ event }) => responseOf(event).status < 200,
     // Over a reliable transport Timer J is zero: the final response ends the transaction at once.
     timerJIsZero: ({ context }) => context.timerJ === 0,
+    lingers: ({ context }) => context.linger,
   },
   actions: {
     keepResponse: assign({ lastResponse: ({ event }) => responseOf(event) }),
@@ -75,6 +81,11 @@ export const serverNonInviteTransactionMachine = setup({
     sendLastResponse: emit(({ context }) => ({
       type: 'transport.send' as const,
       message: context.lastResponse as SipResponse,
+    })),
+    lingerWithFinal: emit(({ context, event }) => ({
+      type: 'transaction.linger' as const,
+      replay: responseOf(event),
+      ms: context.timerJ,
     })),
     reportTransportError: emit(({ event }) => ({
       type: 'tu.transportError' as const,
@@ -88,6 +99,7 @@ export const serverNonInviteTransactionMachine = setup({
     reliable: input.reliable,
     timerJ: input.reliable ? 0 : 64 * resolveTimers(input.timers).t1,
     lastResponse: undefined,
+    linger: input.linger ?? false,
   }),
   initial: 'trying',
   states: {
@@ -97,6 +109,7 @@ export const serverNonInviteTransactionMachine = setup({
         'tu.respond': [
           { guard: 'isProvisional', target: 'proceeding', actions: ['keepResponse', 'sendResponse'] },
           { guard: 'timerJIsZero', target: 'terminated', actions: 'sendResponse' },
+          { guard: 'lingers', target: 'terminated', actions: ['sendResponse', 'lingerWithFinal'] },
           { target: 'completed', actions: ['keepResponse', 'sendResponse'] },
         ],
       },
@@ -108,6 +121,7 @@ export const serverNonInviteTransactionMachine = setup({
         'tu.respond': [
           { guard: 'isProvisional', actions: ['keepResponse', 'sendResponse'] },
           { guard: 'timerJIsZero', target: 'terminated', actions: 'sendResponse' },
+          { guard: 'lingers', target: 'terminated', actions: ['sendResponse', 'lingerWithFinal'] },
           { target: 'completed', actions: ['keepResponse', 'sendResponse'] },
         ],
         'sip.request': { actions: 'sendLastResponse' },

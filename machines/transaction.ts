@@ -102,6 +102,30 @@ export interface TuTransportErrorEffect {
   error?: unknown;
 }
 
+/**
+ * The transaction hands its absorbing tail to the runtime and terminates (input `linger: true`).
+ *
+ * Once a server transaction has sent its final response, all that is left for it to do until
+ * its last timer (J for non-INVITE, L for an accepted INVITE) is to absorb retransmissions of
+ * the request, replaying the final response for non-INVITE. An actor kept alive 32 s for that
+ * costs ~10 KB each, which at thousands of requests per second is gigabytes. With `linger`, the
+ * machine emits this effect instead and ends; the runtime keeps a small record under the same
+ * key that replays `replay` (when given) to each retransmission for `ms` milliseconds. The wire
+ * behaviour is the RFC's; the default (`linger` off) keeps the RFC timer inside the machine.
+ */
+export interface TransactionLingerEffect {
+  type: 'transaction.linger';
+  /** The response to send again for each retransmitted request; undefined: absorb silently. */
+  replay: SipResponse | undefined;
+  /** How long to absorb: the remaining timer. */
+  ms: number;
+}
+
 /** Every effect event a transaction machine emits. */
 export type TransactionEffect =
-  TransportSendEffect | TuResponseEffect | TuRequestEffect | TuTimeoutEffect | TuTransportErrorEffect;
+  | TransportSendEffect
+  | TuResponseEffect
+  | TuRequestEffect
+  | TuTimeoutEffect
+  | TuTransportErrorEffect
+  | TransactionLingerEffect;

@@ -153,6 +153,18 @@ interface EffectSource {
 interface ServerEntry {
   actor: Actor<typeof serverInviteTransactionMachine> | Actor<typeof serverNonInviteTransactionMachine>;
   tx: ServerTx;
+  linger?: undefined;
+}
+
+/** What is left of a server transaction after it handed its absorbing tail over (`transaction.linger`). */
+interface LingerEntry {
+  linger: true;
+  /** The final response's bytes, replayed to each retransmission; undefined: absorb silently. */
+  replay: Buffer | undefined;
+  target: Endpoint;
+  transport: SipTransport;
+  /** The To tag of the transaction's responses (a CANCEL arriving now gets 200 with it, §9.2). */
+  toTag: string;
 }
 
 interface ClientEntry {
@@ -187,6 +199,9 @@ class ServerTx implements ServerTransaction {
   }
 }
 
+/** The bytes a final response was last sent as, so a lingering transaction replays them without serializing again. */
+const lastBytes = new WeakMap<SipMessage, Buffer>();
+
 /** RFC 3581 / §18.2.2: where responses to this request go. */
 export function responseTarget(via: Via): Endpoint {
   const maddr = via.params.get('maddr');
@@ -208,7 +223,7 @@ export function responseTarget(via: Via): Endpoint {
  * core.addTransport(await UdpTransport.bind({ port: 5060 }, (d, s) => core.receive(d, s, udp)));
  */
 export class SipCore {
-  readonly registry = new Registry<ClientEntry, ServerEntry, never>();
+  readonly registry = new Registry<ClientEntry, ServerEntry | LingerEntry, never>();
   readonly supervisor: Supervisor;
   readonly stats: CoreStats = {
     received: 0,
@@ -322,7 +337,12 @@ export class SipCore {
     if (existing) {
       // A retransmission, or the ACK for a non-2xx final response (§17.2.1).
       if (req.method !== 'ACK') this.stats.retransmissionsAbsorbed++;
-      existing.actor.send({ type: 'sip.request', request: req });
+      if (!existing.linger) existing.actor.send({ type: 'sip.request', request: req });
+      else if (req.method === 'ACK') this.tu.onAck?.(req, source, transport);
+      else if (existing.replay) {
+        this.stats.sent++;
+        existing.transport.send(existing.replay, existing.target);
+      }
       return;
     }
     if (req.method === 'ACK') {
@@ -385,6 +405,7 @@ export class SipCore {
       return;
     }
     // The To tag of the 200 to CANCEL is the one of the INVITE's responses.
+    if (invite.linger) return void cancelTx.reply(200, { toTag: invite.toTag }); // already answered
     cancelTx.reply(200, { toTag: invite.tx.toTag });
     if (invite.tx.status >= 200) return; // final response already sent: nothing else changes
     let handled: boolean;
@@ -409,11 +430,12 @@ export class SipCore {
       reliable: transport.reliable,
       timers: this.timers,
       tryingDelay: this.tryingDelay,
+      linger: true,
     };
     const hooks = {
       onDone: () => {
-        if (this.registry.serverTransactions.get(key)?.tx === tx)
-          this.registry.serverTransactions.delete(key);
+        const entry = this.registry.serverTransactions.get(key);
+        if (entry && !entry.linger && entry.tx === tx) this.registry.serverTransactions.delete(key);
       },
       onCrash: (error: unknown) => {
         this.stats.crashes++;
@@ -434,12 +456,29 @@ export class SipCore {
       fx.on('tu.request', (e) => this.tu.onAck?.(e.request, source, transport));
       fx.on('transport.send', (e) => this.send(e.message, tx.responseTarget, transport));
       fx.on('tu.timeout', () => this.tu.onServerTimeout?.(tx));
+      fx.on('transaction.linger', (e) => this.linger(key, tx, e.replay, e.ms));
     };
     const actor = invite
       ? this.supervisor.spawn(serverInviteTransactionMachine, input, hooks, wire, 'sit')
       : this.supervisor.spawn(serverNonInviteTransactionMachine, input, hooks, wire, 'snt');
     this.registry.serverTransactions.set(key, { actor, tx });
     return tx;
+  }
+
+  /** Keeps absorbing retransmissions for a transaction that ended early (see TransactionLingerEffect). */
+  private linger(key: ServerTransactionKey, tx: ServerTx, replay: SipResponse | undefined, ms: number): void {
+    const entry: LingerEntry = {
+      linger: true,
+      replay: replay ? (lastBytes.get(replay) ?? serializeSipMessage(replay)) : undefined,
+      target: tx.responseTarget,
+      transport: tx.transport,
+      toTag: tx.toTag,
+    };
+    const map = this.registry.serverTransactions;
+    map.set(key, entry);
+    this.supervisor.clock.setTimeout(() => {
+      if (map.get(key) === entry) map.delete(key);
+    }, ms);
   }
 
   // ---- outbound -----------------------------------------------------------------------------
@@ -536,6 +575,7 @@ export class SipCore {
   send(m: SipMessage, to: Endpoint, transport: SipTransport): boolean {
     if (m.type === 'response' && !m.has('server') && this.userAgent) m.append('Server', this.userAgent);
     const bytes = serializeSipMessage(m);
+    if (m.type === 'response' && m.status >= 200) lastBytes.set(m, bytes);
     if (!transport.reliable && m.type === 'request' && bytes.length > UDP_MTU_LIMIT) {
       this.stats.tooLargeForUdp++;
       return false;
@@ -553,6 +593,7 @@ export class SipCore {
   /** Stops every actor and closes every transport. */
   async close(): Promise<void> {
     this.supervisor.stopAll();
+    this.registry.serverTransactions.clear();
     await Promise.all(this.transports.map((t) => t.close()));
   }
 }

@@ -19,7 +19,12 @@ function guardName(guard: unknown): string | undefined {
   if (!guard) return undefined;
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
-  if (typeof guard === 'function') return guard.name || 'guard';
+  if (typeof guard === 'function') {
+    const parts = (guard as { guards?: unknown[] }).guards;
+    if (Array.isArray(parts))
+      return parts.map((g) => guardName(g) ?? '?').join(guard.name === 'or' ? ' || ' : ' && ');
+    return guard.name || 'guard';
+  }
   return undefined;
 }
 

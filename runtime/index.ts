@@ -17,6 +17,17 @@ export type {
   CoreLimits,
   CoreStats,
 } from './core';
+export type {
+  Handler,
+  Call,
+  CallState,
+  CallEndReason,
+  ResponseDecision,
+  HandlerResult,
+  RequestContext,
+  AnswerBody,
+} from './handler';
+export type { CallInfo, ParrotEvents, Logger } from './ua';
 export { DEFAULT_TIMERS } from '../machines/transaction';
 export type { TransactionTimers } from '../machines/transaction';
 export * as sip from '../codecs/sip';

@@ -25,7 +25,7 @@ import {
   type AnyEventObject,
   type InputFrom,
 } from 'xstate';
-import type { Clock } from './clock';
+import { TrackedClock, type Clock } from './clock';
 
 export interface SupervisorSnapshotContext {
   status: 'running' | 'stopping' | 'stopped';
@@ -105,26 +105,26 @@ export class Supervisor {
   readonly root: Actor<ReturnType<typeof supervisorLogic>>;
   private readonly hooks = new Map<string, ChildHooks>();
   private readonly children = new Map<string, Actor<AnyActorLogic>>();
-  private readonly clock: Clock | undefined;
+  /** The clock every child shares (XState delays, and the runtime's own timers). */
+  readonly clock: Clock;
   private nextId = 0;
+  private spawned = 0;
 
   constructor(options: { clock?: Clock; onHookError?: (error: unknown) => void } = {}) {
-    this.clock = options.clock;
+    this.clock = options.clock ?? new TrackedClock();
     const onHookError =
       options.onHookError ??
       ((e: unknown) => {
         process.emitWarning(`parrot: supervisor hook failed: ${String(e)}`);
       });
-    this.root = createActor(
-      supervisorLogic(this.hooks, onHookError),
-      options.clock ? { clock: options.clock } : {},
-    );
+    this.root = createActor(supervisorLogic(this.hooks, onHookError), { clock: this.clock });
     this.root.start();
   }
 
   /** The supervisor's counters: live, spawned, completed, crashed children. */
   get stats(): SupervisorSnapshotContext {
-    return { ...this.root.getSnapshot().context };
+    const c = this.root.getSnapshot().context;
+    return { ...c, spawned: this.spawned, live: this.children.size };
   }
 
   /** Live children. */
@@ -144,7 +144,7 @@ export class Supervisor {
     prefix = 'a',
   ): Actor<TLogic> {
     const id = prefix + ++this.nextId;
-    const actor = createActor(logic, this.clock ? { id, input, clock: this.clock } : { id, input });
+    const actor = createActor(logic, { id, input, clock: this.clock });
     this.hooks.set(id, {
       onDone: () => {
         this.children.delete(id);
@@ -153,7 +153,7 @@ export class Supervisor {
       onCrash: hooks.onCrash,
     });
     this.children.set(id, actor as Actor<AnyActorLogic>);
-    this.root.send({ type: 'supervisor.spawned' });
+    this.spawned++;
     actor.subscribe({
       complete: () => this.root.send({ type: DONE_PREFIX + id }),
       error: (error: unknown) => this.root.send({ type: ERROR_PREFIX + id, error }),

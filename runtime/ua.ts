@@ -5,7 +5,7 @@
  * callbacks or get the core defaults.
  */
 import { EventEmitter } from 'eventemitter3';
-import { fromPromise, type Actor } from 'xstate';
+import type { Actor } from 'xstate';
 import { createResponse, type NameAddr, type SipRequest, type SipResponse } from '../codecs/sip';
 import { dialogMachine, type DialogEndReason, type DialogState } from '../machines/dialog';
 import {
@@ -86,7 +86,7 @@ function responseFields(body: AnswerBody | undefined, defaultType: string): Omit
 class CallHandle implements Call {
   readonly data: Record<string, unknown> = {};
   state: CallState = 'trying';
-  readonly controller = new AbortController();
+  private abort: AbortController | undefined;
   adapter!: Actor<typeof handlerAdapterMachine>;
   dialog: Actor<typeof dialogMachine> | undefined;
   dialogKey: DialogKey | undefined;
@@ -114,7 +114,14 @@ class CallHandle implements Call {
     return this.tx.source;
   }
   get signal(): AbortSignal {
-    return this.controller.signal;
+    this.abort ??= new AbortController();
+    if (this.state === 'ended' && !this.abort.signal.aborted) this.abort.abort(new Error('call ended'));
+    return this.abort.signal;
+  }
+
+  /** @internal aborts the signal, if anyone ever asked for it */
+  end(reason: string): void {
+    this.abort?.abort(new Error(`call ended: ${reason}`));
   }
   get remoteSdp(): string | undefined {
     const ct = this.request.contentType?.type;
@@ -244,7 +251,7 @@ function decisionToResponse(
 export class UserAgent implements TransactionUser {
   readonly calls = new Map<string, CallHandle>();
   private readonly byInvite = new Map<ServerTransaction, CallHandle>();
-  private readonly adapterLogic;
+  private readonly adapterLogic = handlerAdapterMachine;
   private nextCall = 0;
 
   constructor(
@@ -252,14 +259,26 @@ export class UserAgent implements TransactionUser {
     private readonly handler: Handler,
     readonly events: EventEmitter<ParrotEvents>,
     private readonly log: Logger,
-  ) {
-    this.adapterLogic = handlerAdapterMachine.provide({
-      actors: {
-        onInvite: fromPromise<HandlerResult, { call: unknown }>(async ({ input }) =>
-          handler.onInvite ? handler.onInvite(input.call as Call) : undefined,
-        ),
-      },
-    });
+  ) {}
+
+  /** Runs the application's onInvite for the adapter and reports the outcome back to it. */
+  private runInvite(call: CallHandle): void {
+    const adapter = call.adapter;
+    const done = (output: HandlerResult): void => {
+      if (adapter.getSnapshot().status === 'active') adapter.send({ type: 'handler.done', output });
+    };
+    const failed = (error: unknown): void => {
+      if (adapter.getSnapshot().status === 'active') adapter.send({ type: 'handler.error', error });
+    };
+    try {
+      const r = this.handler.onInvite?.(call);
+      // Settle asynchronously either way, so the adapter never re-enters itself mid-transition.
+      if (r && typeof (r as Promise<HandlerResult>).then === 'function')
+        (r as Promise<HandlerResult>).then(done, failed);
+      else queueMicrotask(() => done(r as HandlerResult));
+    } catch (e) {
+      queueMicrotask(() => failed(e));
+    }
   }
 
   /** The methods this UA answers, for Allow. */
@@ -356,6 +375,7 @@ export class UserAgent implements TransactionUser {
           call.setState(e.state);
           this.events.emit('call.state', call, e.state);
         });
+        a.on('adapter.invite', () => this.runInvite(call));
         a.on('adapter.respond', (e) => this.respond(call, e.response));
         a.on('adapter.hangup', () => call.dialog?.send({ type: 'dialog.hangup' }));
         a.on('adapter.callback', (e) => this.callback(call, e.name));
@@ -592,7 +612,7 @@ export class UserAgent implements TransactionUser {
     this.byInvite.delete(call.tx);
     if (this.core.registry.calls.get(call.callId as never) === (call as never))
       this.core.registry.calls.delete(call.callId as never);
-    call.controller.abort(new Error(`call ended: ${reason}`));
+    call.end(reason);
     // A dialog still waiting on nothing (early, never confirmed) ends with the call.
     if (
       call.dialog &&

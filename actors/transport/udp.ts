@@ -87,13 +87,20 @@ export class UdpTransport {
     return { recv: this.socket.getRecvBufferSize(), send: this.socket.getSendBufferSize() };
   }
 
-  /** Sends one datagram. Errors are counted, never thrown. */
+  /**
+   * Sends one datagram. Errors are counted, never thrown. Without `onError` no callback is
+   * allocated per datagram (errors then surface on the socket's 'error' event, counted there).
+   */
   send(data: Buffer, to: Endpoint, onError?: (err: Error) => void): void {
     if (this.closed) return;
+    if (!onError) {
+      this.socket.send(data, to.port, to.address);
+      return;
+    }
     this.socket.send(data, to.port, to.address, (err) => {
       if (err) {
         this.sendErrors++;
-        onError?.(err);
+        onError(err);
       }
     });
   }

@@ -298,3 +298,24 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     expect(i.done()).toBe(true);
   });
 });
+
+describe('INVITE server transaction with linger', () => {
+  it('RFC 6026 accepted: the 2xx is sent, then transaction.linger absorbs INVITE retransmissions for Timer L (no replay)', () => {
+    const request = invite();
+    const r = run(serverInviteTransactionMachine, { request, reliable: false, linger: true });
+    const ok = createResponse(request, 200, { toTag: 't' });
+    r.actor.send({ type: 'tu.respond', response: ok });
+    expect(r.log.map((l) => l.event)).toEqual([
+      { type: 'transport.send', message: ok },
+      { type: 'transaction.linger', replay: undefined, ms: 32000 },
+    ]);
+    expect(r.done()).toBe(true);
+  });
+
+  it('a non-2xx final still runs Timer G and waits for the ACK in the machine', () => {
+    const request = invite();
+    const r = run(serverInviteTransactionMachine, { request, reliable: false, linger: true });
+    r.actor.send({ type: 'tu.respond', response: createResponse(request, 486, { toTag: 't' }) });
+    expect(r.state()).toBe('completed');
+  });
+});

@@ -150,3 +150,25 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
     expect(r.done()).toBe(true);
   });
 });
+
+describe('non-INVITE server transaction with linger (the runtime absorbs the Completed tail)', () => {
+  it('the final response is sent, then transaction.linger hands over that response and Timer J, and the machine ends', () => {
+    const request = nonInvite('REGISTER');
+    const r = run(serverNonInviteTransactionMachine, { request, reliable: false, linger: true });
+    const ok = createResponse(request, 200, { toTag: 'z1' });
+    r.actor.send({ type: 'tu.respond', response: ok });
+    expect(r.log.map((l) => l.event)).toEqual([
+      { type: 'transport.send', message: ok },
+      { type: 'transaction.linger', replay: ok, ms: 32000 },
+    ]);
+    expect(r.done()).toBe(true);
+  });
+
+  it('over a reliable transport Timer J is zero: no linger at all', () => {
+    const request = nonInvite('REGISTER');
+    const r = run(serverNonInviteTransactionMachine, { request, reliable: true, linger: true });
+    r.actor.send({ type: 'tu.respond', response: createResponse(request, 200, { toTag: 'z1' }) });
+    expect(r.log.map((l) => l.event.type)).toEqual(['transport.send']);
+    expect(r.done()).toBe(true);
+  });
+});
