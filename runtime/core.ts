@@ -223,7 +223,8 @@ export function responseTarget(via: Via): Endpoint {
  * core.addTransport(await UdpTransport.bind({ port: 5060 }, (d, s) => core.receive(d, s, udp)));
  */
 export class SipCore {
-  readonly registry = new Registry<ClientEntry, ServerEntry | LingerEntry, never>();
+  /** Transactions are the core's; dialogs and calls belong to the transaction user. */
+  readonly registry = new Registry<ClientEntry, ServerEntry | LingerEntry, unknown, unknown>();
   readonly supervisor: Supervisor;
   readonly stats: CoreStats = {
     received: 0,
@@ -238,7 +239,8 @@ export class SipCore {
   };
   readonly timers: TransactionTimers;
   readonly limits: CoreLimits;
-  readonly allow: string[];
+  /** Methods answered with Allow (the transaction user may widen or narrow it). */
+  allow: string[];
   readonly supported: string[];
   readonly accept: string[];
   private readonly schemes: Set<string>;

@@ -246,7 +246,7 @@ export async function createParrot(options: ParrotOptions = {}): Promise<Parrot>
     const ua = new UserAgent(core, options.handler ?? {}, parrot, options.logger ?? consoleLogger);
     parrot.ua = ua;
     core.tu = ua;
-    (core as { allow: string[] }).allow = ua.allow;
+    core.allow = ua.allow;
   }
   const configs = options.transports ?? [{ protocol: 'udp' as const }];
   try {

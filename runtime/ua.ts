@@ -18,7 +18,7 @@ import {
 import type { Endpoint } from '../actors/transport/udp';
 import type { SipCore, ServerTransaction, TransactionUser } from './core';
 import type { AnswerBody, Call, Handler, RequestContext } from './handler';
-import { dialogKey, type DialogKey } from './registry';
+import { callKey, dialogKey, type DialogKey } from './registry';
 
 /** Methods RFC 3261 and its extensions define: not serving one is 405, an unknown one is 501. */
 const KNOWN_METHODS = new Set([
@@ -91,6 +91,10 @@ class CallHandle implements Call {
   dialog: Actor<typeof dialogMachine> | undefined;
   dialogKey: DialogKey | undefined;
   endReason: CallEndReason | undefined;
+  /** The BYE that ended the call, when the peer hung up. */
+  bye: SipRequest | undefined;
+  /** The CANCEL that ended the call, when the caller gave up. */
+  cancel: SipRequest | undefined;
   private waiters: Array<{ until: CallState; resolve: () => void; reject: (e: Error) => void }> = [];
 
   constructor(
@@ -331,9 +335,10 @@ export class UserAgent implements TransactionUser {
     call?.dialog?.send({ type: 'sip.ack', request: ack });
   }
 
-  onCancel(invite: ServerTransaction): boolean {
+  onCancel(invite: ServerTransaction, cancel: SipRequest): boolean {
     const call = this.byInvite.get(invite);
     if (call) {
+      call.cancel = cancel;
       // The core answers 487 as soon as this returns; the adapter learns it was cancelled.
       queueMicrotask(() => call.adapter.send({ type: 'sip.cancel' }));
     }
@@ -356,7 +361,7 @@ export class UserAgent implements TransactionUser {
     const call = new CallHandle('c' + ++this.nextCall, tx);
     this.calls.set(call.id, call);
     this.byInvite.set(tx, call);
-    this.core.registry.calls.set(call.callId as never, call as never);
+    this.core.registry.calls.set(callKey(call.callId), call);
     const adapter = this.core.supervisor.spawn(
       this.adapterLogic,
       { call },
@@ -444,7 +449,7 @@ export class UserAgent implements TransactionUser {
       { role: 'uas', state, timers: this.core.timers },
       {
         onDone: () => {
-          if (this.core.registry.dialogs.get(key) === (call as never)) this.core.registry.dialogs.delete(key);
+          if (this.core.registry.dialogs.get(key) === call) this.core.registry.dialogs.delete(key);
         },
         onCrash: (error) => {
           this.log.error('dialog crashed', { callId: call.callId, error: String(error) });
@@ -468,7 +473,7 @@ export class UserAgent implements TransactionUser {
       },
       'dlg',
     );
-    this.core.registry.dialogs.set(key, call as never);
+    this.core.registry.dialogs.set(key, call);
   }
 
   private dialogEnded(call: CallHandle, reason: DialogEndReason): void {
@@ -499,6 +504,7 @@ export class UserAgent implements TransactionUser {
       CallHandle | undefined;
     // §12.2.2: "If the UAS receives a request … for which no dialog matches … it SHOULD respond with 481".
     if (!call?.dialog) return void tx.reply(481);
+    if (req.method === 'BYE') call.bye ??= req;
     call.dialog.send({ type: 'sip.request', request: req, tx });
   }
 
@@ -579,9 +585,9 @@ export class UserAgent implements TransactionUser {
         case 'onCallStart':
           return h.onCallStart?.(call);
         case 'onBye':
-          return h.onBye?.(call, call.request);
+          return h.onBye?.(call, call.bye ?? call.request);
         case 'onCancel':
-          return h.onCancel?.(call, call.request);
+          return h.onCancel?.(call, call.cancel ?? call.request);
       }
     };
     this.safely(name, call, run);
@@ -610,8 +616,8 @@ export class UserAgent implements TransactionUser {
     call.setState('ended');
     this.calls.delete(call.id);
     this.byInvite.delete(call.tx);
-    if (this.core.registry.calls.get(call.callId as never) === (call as never))
-      this.core.registry.calls.delete(call.callId as never);
+    if (this.core.registry.calls.get(callKey(call.callId)) === call)
+      this.core.registry.calls.delete(callKey(call.callId));
     call.end(reason);
     // A dialog still waiting on nothing (early, never confirmed) ends with the call.
     if (

@@ -104,7 +104,7 @@ describe('UAS calls', () => {
       },
       onAck: () => void seen.push('ack'),
       onCallStart: () => void seen.push('start'),
-      onBye: () => void seen.push('bye'),
+      onBye: (_c, bye) => void seen.push(bye.method.toLowerCase()),
       onCallEnd: (_c, reason) => void seen.push(`end ${reason}`),
     });
     const { peer, port, parrot } = ctx;
@@ -178,7 +178,7 @@ describe('UAS calls', () => {
         signal = call.signal;
         await call.ring();
       },
-      onCancel: () => void seen.push('cancel'),
+      onCancel: (_c, cancel) => void seen.push(cancel.method.toLowerCase()),
       onCallEnd: (_c, r) => void seen.push(`end ${r}`),
     });
     const { peer, port } = ctx;
