@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The `parrot` command. Runs the compiled CLI when the package is built, else the TypeScript
-// sources through ts-node (a development checkout).
+// The `parrot` command. In a checkout (TypeScript sources present) it runs them through
+// ts-node, so a stale dist/ never shadows your edits; an installed package runs dist/.
 const path = require('node:path');
 const fs = require('node:fs');
-const built = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
-if (fs.existsSync(built)) {
-  require(built);
-} else {
+const source = path.join(__dirname, 'main.ts');
+if (fs.existsSync(source)) {
   require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', 'tsconfig.json') });
-  require('./main.ts');
+  require(source);
+} else {
+  require(path.join(__dirname, '..', 'dist', 'cli', 'main.js'));
 }

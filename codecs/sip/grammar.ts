@@ -114,7 +114,7 @@ export function parseParams(
  * letter; a repeated name keeps the last value.
  */
 export function parseParamsInto(s: string, i: number, n: number, params: Params, stopAtComma: boolean): number {
-  let c = 0;
+  let c: number;
   while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
   while (i < n) {
     c = s.charCodeAt(i);

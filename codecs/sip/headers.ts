@@ -16,7 +16,19 @@ import {
   unquote,
 } from './grammar';
 import type { CSeq, MediaType, NameAddr, Params, RAck, Uri, ValueWithParams, Via } from './types';
-import { formatHost, parseHostPort, parseHostPortPrefix, parseUriSpan, serializeUri } from './uri';
+import {
+  buildFastSipUri,
+  FAST_HOST_PORT_RE,
+  fastHostType,
+  fastPort,
+  fastSipUriBaseRe,
+  FAST_URI_PARAMS_RE,
+  formatHost,
+  parseHostPortPrefix,
+  parseUriSpan,
+  serializeUri,
+  splitFastParams,
+} from './uri';
 
 /** Largest CSeq sequence number: "MUST be expressed as a 32-bit unsigned integer and MUST be less than 2**31" (§8.1.1.5). */
 export const MAX_CSEQ = 0x7fffffff;
@@ -48,6 +60,102 @@ function transportName(s: string, start: number, end: number): string {
   return s.slice(start, end).toUpperCase();
 }
 
+// ---- fast paths ---------------------------------------------------------------------------
+// One native regular expression validates the usual shape of a whole value (much cheaper than
+// a character loop here); the pieces are then cut with indexOf/slice. Whatever the expression
+// does not accept goes through the full parsers, which stay the reference.
+
+/** token (§25.1) */
+const TOKEN_CLASS = "[A-Za-z0-9\\-.!%*_+`'~]";
+/** generic-params without whitespace or quotes, names already lower-case */
+const FAST_GENERIC_PARAMS_RE = "(?:;[a-z0-9\\-.!%*_+`'~]+(?:=[A-Za-z0-9\\-.!%*_+`'~:\\[\\]]+)?)*";
+const FAST_GENERIC_PARAMS = new RegExp(FAST_GENERIC_PARAMS_RE, 'y');
+/** `SIP/2.0/TRANSPORT host[:port];params`, one space */
+const FAST_VIA = new RegExp(`^SIP/2\\.0/${TOKEN_CLASS}+ ${FAST_HOST_PORT_RE}${FAST_GENERIC_PARAMS_RE}$`);
+/** `"Display" <uri>;params` / `Display Name <uri>;params` / `<uri>;params` */
+const FAST_NAME_ADDR = new RegExp(
+  `^(?:"[^"\\\\]*"[ \\t]*|${TOKEN_CLASS}+(?: ${TOKEN_CLASS}+)* ?)?<${fastSipUriBaseRe(true)}${FAST_URI_PARAMS_RE}>${FAST_GENERIC_PARAMS_RE}$`,
+);
+/** addr-spec form `sip:user@host;params`: the URI stops at the first ';', the rest are header params */
+const FAST_ADDR_SPEC = new RegExp(`^${fastSipUriBaseRe(false)}${FAST_GENERIC_PARAMS_RE}$`);
+
+/**
+ * Generic parameters `s[i, n)` into `params` when they have the usual shape; false (and
+ * `params` untouched) otherwise.
+ */
+function fastGenericParams(s: string, i: number, n: number, params: Params): boolean {
+  if (i === n) return true;
+  FAST_GENERIC_PARAMS.lastIndex = i;
+  if (!FAST_GENERIC_PARAMS.test(s) || FAST_GENERIC_PARAMS.lastIndex !== n) return false;
+  splitFastParams(s, i, n, params, false);
+  return true;
+}
+
+function fastVia(value: string): Via | undefined {
+  if (!FAST_VIA.test(value)) return undefined;
+  const n = value.length;
+  const sp = value.indexOf(' ', 8);
+  const t = value.slice(8, sp);
+  const transport =
+    t === 'UDP' || t === 'TCP' || t === 'TLS' || t === 'WS' || t === 'WSS' ? t : t.toUpperCase();
+  const hs = sp + 1;
+  let semi = value.indexOf(';', hs);
+  if (semi < 0) semi = n;
+  const colon = value.indexOf(':', hs);
+  let hostEnd = semi;
+  let port = -1;
+  if (colon >= 0 && colon < semi) {
+    hostEnd = colon;
+    port = fastPort(value, colon + 1, semi);
+    if (port < 0) return undefined;
+  }
+  const params: Params = new Map();
+  if (semi < n) splitFastParams(value, semi, n, params, false);
+  const via: Via = {
+    protocol: 'SIP/2.0',
+    transport,
+    host: value.slice(hs, hostEnd),
+    hostType: fastHostType(value, hs, hostEnd),
+    params,
+  };
+  if (port >= 0) via.port = port;
+  return via;
+}
+
+function fastNameAddr(value: string): NameAddr | undefined {
+  const n = value.length;
+  let displayName: string | undefined;
+  let lt: number;
+  const c0 = value.charCodeAt(0);
+  if (c0 === 0x73 /* s */) {
+    if (!FAST_ADDR_SPEC.test(value)) return undefined;
+    let semi = value.indexOf(';', 4);
+    if (semi < 0) semi = n;
+    const uri = buildFastSipUri(value, 0, semi);
+    if (!uri) return undefined;
+    const params: Params = new Map();
+    if (semi < n) splitFastParams(value, semi, n, params, false);
+    return { uri, params };
+  }
+  if (!FAST_NAME_ADDR.test(value)) return undefined;
+  if (c0 === 34 /* " */) {
+    const close = value.indexOf('"', 1);
+    displayName = value.slice(1, close);
+    lt = value.indexOf('<', close + 1);
+  } else {
+    lt = value.indexOf('<');
+    if (lt > 0) displayName = value.slice(0, value.charCodeAt(lt - 1) === 32 ? lt - 1 : lt);
+  }
+  const gt = value.indexOf('>', lt + 1);
+  const uri = buildFastSipUri(value, lt + 1, gt);
+  if (!uri) return undefined;
+  const params: Params = new Map();
+  if (gt + 1 < n) splitFastParams(value, gt + 1, n, params, false);
+  const na: NameAddr = { uri, params };
+  if (displayName !== undefined) na.displayName = displayName;
+  return na;
+}
+
 /**
  * Parses one Via value (§20.42): `SIP/2.0/UDP host:port;branch=z9hG4bK…`.
  *
@@ -55,6 +163,10 @@ function transportName(s: string, start: number, end: number): string {
  * parseVia('SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds')?.params.get('branch') // 'z9hG4bK776asdhds'
  */
 export function parseVia(value: string): Via | undefined {
+  if (value.charCodeAt(0) === 83 /* S */) {
+    const fast = fastVia(value);
+    if (fast !== undefined) return fast;
+  }
   const n = value.length;
   let i = skipWs(value, 0);
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS
@@ -133,6 +245,8 @@ export function serializeVia(v: Via): string {
  * parseNameAddr('"Bob" <sip:bob@biloxi.com>;tag=a6c85cf')?.params.get('tag') // 'a6c85cf'
  */
 export function parseNameAddr(value: string): NameAddr | undefined {
+  const fast = fastNameAddr(value);
+  if (fast !== undefined) return fast;
   const n = value.length;
   let i = skipWs(value, 0);
   let displayName: string | undefined;
@@ -197,7 +311,8 @@ export function parseNameAddr(value: string): NameAddr | undefined {
   }
   if (!uri) return undefined;
   const params: Params = new Map();
-  if (parseParamsInto(value, i, n, params, false) !== n) return undefined;
+  if (!fastGenericParams(value, i, n, params) && parseParamsInto(value, i, n, params, false) !== n)
+    return undefined;
   const na: NameAddr = { uri, params };
   if (displayName !== undefined) na.displayName = displayName;
   return na;

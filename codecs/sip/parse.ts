@@ -8,9 +8,14 @@ import { canonicalHeaderName, isTokenChar } from './grammar';
 import { MAX_CSEQ, parseCSeq, parseNameAddr, parseUInt, parseViaList } from './headers';
 import { EMPTY_BODY, type HeaderField, SipRequest, SipResponse, type SipMessage } from './message';
 import {
+  type CSeq,
   DEFAULT_PARSE_LIMITS,
+  type HostType,
+  type NameAddr,
+  type Params,
   type SipParseErrorCode,
   type SipParseLimits,
+  type SipUri,
   type Uri,
   type Via,
 } from './types';
@@ -60,15 +65,37 @@ export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseRe
   while (start < len && (buf[start] === 13 || buf[start] === 10)) start++;
   if (start === len) return fail('EMPTY', start, 'no message');
 
-  // Fast path: decode the first bytes once and find the end of the headers while splitting the
-  // lines. When every byte of that window is one UTF-16 unit (ASCII, as SIP heads almost always
-  // are), string indices are byte offsets. Anything unusual goes the general way below.
+  // Fast path: decode the first bytes once and read the head from that string. When every byte
+  // of the window became one UTF-16 unit (ASCII, as SIP heads almost always are), string index
+  // i is byte start + i, so characters are tested on the bytes (much cheaper than charCodeAt)
+  // and strings are cut from the window. The fast path only answers well-formed messages of
+  // the usual shape; anything else, every error included, takes the general path, which is the
+  // reference.
   const winEnd = len - start > WINDOW ? start + WINDOW : len;
   const win = buf.toString('utf8', start, winEnd);
   if (win.length === winEnd - start) {
-    const n = splitHeadLines(win);
-    if (n >= 0) return parseHead(buf, win, start, true, n, start + n, start + n + 4, options);
+    const r = parseFast(buf, win, start, options);
+    if (r !== undefined) return r;
   }
+  return parseSipMessageGeneral(buf, options);
+}
+
+/**
+ * The general path of {@link parseSipMessage}: any encoding, LF-only heads, heads longer than
+ * the fast path's window. This is the reference algorithm; the fast path gives the same answers.
+ */
+function parseSipMessageGeneral(buf: Buffer, options?: ParseOptions): SipParseResult {
+  const maxMessageSize = options?.maxMessageSize ?? DEFAULT_PARSE_LIMITS.maxMessageSize;
+  const maxHeaderCount = options?.maxHeaderCount ?? DEFAULT_PARSE_LIMITS.maxHeaderCount;
+  const maxHeaderLength = options?.maxHeaderLength ?? DEFAULT_PARSE_LIMITS.maxHeaderLength;
+  const len = buf.length;
+  if (len > maxMessageSize)
+    return fail('MESSAGE_TOO_LARGE', maxMessageSize, `message exceeds ${maxMessageSize} bytes`);
+
+  // §7.5: CRLF before the start-line is ignored.
+  let start = 0;
+  while (start < len && (buf[start] === 13 || buf[start] === 10)) start++;
+  if (start === len) return fail('EMPTY', start, 'no message');
 
   let headEnd = buf.indexOf('\r\n\r\n', start, 'latin1');
   let bodyStart: number;
@@ -82,55 +109,237 @@ export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseRe
   const head = buf.toString('utf8', start, headEnd);
   // A UTF-8 string as long as its bytes is pure ASCII: string indices are byte offsets.
   const ascii = head.length === headEnd - start;
-  const n = head.length;
-  let k = 0;
-  for (let p = 0; ; ) {
-    let e = head.indexOf('\n', p);
-    if (e < 0) e = n;
-    pushLineEnd(k++, e);
-    if (e >= n) break;
-    p = e + 1;
+  const byteOffset = (strIndex: number): number =>
+    start + (ascii ? strIndex : Buffer.byteLength(head.slice(0, strIndex), 'utf8'));
+
+  // ---- start line ----
+  let lineEnd = head.indexOf('\n');
+  if (lineEnd < 0) lineEnd = head.length;
+  const startLine = head.charCodeAt(lineEnd - 1) === 13 ? head.slice(0, lineEnd - 1) : head.slice(0, lineEnd);
+  let message: SipMessage;
+  let isRequest: boolean;
+  let versionError: SipParseError | undefined;
+  if (startLine.length > 4 && startLine.charCodeAt(0) === 83 /* S */ && startLine.startsWith('SIP/')) {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+    const sp1 = startLine.indexOf(' ');
+    if (sp1 < 0) return fail('BAD_START_LINE', start, 'malformed status line');
+    const version = startLine.slice(0, sp1);
+    const codeText = startLine.slice(sp1 + 1, sp1 + 4);
+    const after = startLine.charCodeAt(sp1 + 4);
+    const status = codeText.length === 3 ? parseUInt(codeText) : undefined;
+    if (status === undefined || status < 100 || status > 699 || !(after === 32 || Number.isNaN(after)))
+      return fail('BAD_STATUS_CODE', start + sp1 + 1, 'status code must be 100-699');
+    message = new SipResponse(status, startLine.slice(sp1 + 5));
+    isRequest = false;
+    if (!isSip20(version)) versionError = mkErr('BAD_VERSION', start, `unsupported version ${version}`);
+  } else {
+    // Request-Line = Method SP Request-URI SP SIP-Version
+    const sp1 = startLine.indexOf(' ');
+    const sp2 = sp1 < 0 ? -1 : startLine.indexOf(' ', sp1 + 1);
+    if (sp1 <= 0 || sp2 < 0 || startLine.indexOf(' ', sp2 + 1) >= 0)
+      return fail('BAD_START_LINE', start, 'request line must be "Method SP Request-URI SP SIP-Version"');
+    const method = startLine.slice(0, sp1);
+    for (let i = 0; i < method.length; i++)
+      if (!isTokenChar(method.charCodeAt(i))) return fail('BAD_METHOD', start + i, 'method is not a token');
+    const uriText = startLine.slice(sp1 + 1, sp2);
+    const version = startLine.slice(sp2 + 1);
+    if (!SIP_VERSION.test(version))
+      return fail('BAD_START_LINE', byteOffset(sp2 + 1), 'no SIP-Version');
+    const uri: Uri | undefined = parseUri(uriText);
+    message = new SipRequest(
+      method,
+      uri ?? { kind: 'absolute', scheme: '', opaque: uriText },
+      [],
+      EMPTY_BODY,
+      uriText,
+    );
+    isRequest = true;
+    if (!isSip20(version))
+      versionError = mkErr('BAD_VERSION', byteOffset(sp2 + 1), `unsupported version ${version}`);
+    else if (!uri) versionError = mkErr('BAD_REQUEST_URI', byteOffset(sp1 + 1), 'malformed Request-URI');
   }
-  return parseHead(buf, head, start, ascii, n, headEnd, bodyStart, options);
+
+  // ---- header fields ----
+  const headers: HeaderField[] = [];
+  const starts: number[] = [];
+  let pos = lineEnd + 1;
+  const n = head.length;
+  let contentLength: number | undefined;
+  let clOffset = 0;
+  let headerError: SipParseError | undefined;
+  let last: HeaderField | undefined;
+  while (pos < n) {
+    let e = head.indexOf('\n', pos);
+    if (e < 0) e = n;
+    const lineStop = head.charCodeAt(e - 1) === 13 ? e - 1 : e;
+    const c0 = head.charCodeAt(pos);
+    if (c0 === 32 || c0 === 9) {
+      // §7.3.1 folding: a line starting with whitespace continues the previous field.
+      if (!last) return fail('BAD_HEADER', byteOffset(pos), 'continuation line before any header', message);
+      const more = head.slice(pos, lineStop).trim();
+      const folded = head.slice(pos, lineStop);
+      last.raw = (last.raw ?? last.name + ': ' + last.value) + '\r\n' + folded;
+      if (more.length) last.value = last.value.length ? last.value + ' ' + more : more;
+      if (last.raw.length > maxHeaderLength)
+        return fail(
+          'HEADER_TOO_LONG',
+          byteOffset(pos),
+          `header longer than ${maxHeaderLength} bytes`,
+          message,
+        );
+      pos = e + 1;
+      continue;
+    }
+    if (lineStop - pos > maxHeaderLength)
+      return fail('HEADER_TOO_LONG', byteOffset(pos), `header longer than ${maxHeaderLength} bytes`, message);
+    const colon = head.indexOf(':', pos);
+    if (colon < 0 || colon > lineStop) {
+      headerError ??= mkErr('BAD_HEADER', byteOffset(pos), 'header line without a colon');
+      pos = e + 1;
+      continue;
+    }
+    let nameEnd = colon;
+    while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === 32 || head.charCodeAt(nameEnd - 1) === 9))
+      nameEnd--;
+    let bad = nameEnd === pos;
+    for (let i = pos; i < nameEnd && !bad; i++) if (!isTokenChar(head.charCodeAt(i))) bad = true;
+    if (bad) {
+      headerError ??= mkErr('BAD_HEADER', byteOffset(pos), 'malformed header name');
+      pos = e + 1;
+      continue;
+    }
+    const name = head.slice(pos, nameEnd);
+    let vs = colon + 1;
+    while (vs < lineStop && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
+    let ve = lineStop;
+    while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
+    const value = head.slice(vs, ve);
+    const field: HeaderField = { name, key: canonicalHeaderName(name), value };
+    // Keep the exact bytes only when they differ from the canonical "Name: value".
+    if (nameEnd !== colon || vs !== colon + 2 || head.charCodeAt(colon + 1) !== 32 || ve !== lineStop)
+      field.raw = head.slice(pos, lineStop);
+    if (headers.length >= maxHeaderCount)
+      return fail('TOO_MANY_HEADERS', byteOffset(pos), `more than ${maxHeaderCount} headers`, message);
+    headers.push(field);
+    starts.push(pos);
+    last = field;
+    if (field.key === 'content-length') {
+      const cl = parseUInt(value);
+      if (cl === undefined || (contentLength !== undefined && cl !== contentLength))
+        headerError ??= mkErr('BAD_CONTENT_LENGTH', byteOffset(vs), 'malformed Content-Length');
+      else contentLength = cl;
+      clOffset = byteOffset(vs);
+    }
+    pos = e + 1;
+  }
+  message.headers = headers;
+
+  // ---- body (§18.3) ----
+  const available = len - bodyStart;
+  if (contentLength === undefined) {
+    if (options?.stream)
+      return fail('MISSING_HEADER', bodyStart, 'Content-Length is required over streams', message);
+    message.body = available > 0 ? buf.subarray(bodyStart) : EMPTY_BODY;
+  } else if (contentLength > available) {
+    return fail('BODY_TRUNCATED', clOffset, `body shorter than Content-Length ${contentLength}`, message);
+  } else {
+    message.body = contentLength > 0 ? buf.subarray(bodyStart, bodyStart + contentLength) : EMPTY_BODY;
+  }
+
+  if (versionError) return { ok: false, error: { ...versionError, partial: message } };
+  if (headerError) return { ok: false, error: { ...headerError, partial: message } };
+
+  // ---- mandatory headers (§8.1.1), parsed eagerly so routing never sees a bad one ----
+  let vias: Via[] | undefined;
+  let fromV: string | undefined,
+    toV: string | undefined,
+    callId: string | undefined,
+    cseqV: string | undefined;
+  let fromAt = 0,
+    toAt = 0,
+    callIdAt = 0,
+    cseqAt = 0;
+  for (let k = 0; k < headers.length; k++) {
+    const h = headers[k]!;
+    switch (h.key) {
+      case 'via': {
+        const list = parseViaList(h.value);
+        if (!list) return fail('BAD_VIA', byteOffset(starts[k]!), 'malformed Via', message);
+        if (vias) vias.push(...list);
+        else vias = list;
+        break;
+      }
+      case 'from':
+        if (fromV !== undefined)
+          return fail('BAD_FROM', byteOffset(starts[k]!), 'more than one From', message);
+        fromV = h.value;
+        fromAt = starts[k]!;
+        break;
+      case 'to':
+        if (toV !== undefined) return fail('BAD_TO', byteOffset(starts[k]!), 'more than one To', message);
+        toV = h.value;
+        toAt = starts[k]!;
+        break;
+      case 'call-id':
+        if (callId !== undefined)
+          return fail('BAD_CALL_ID', byteOffset(starts[k]!), 'more than one Call-ID', message);
+        callId = h.value;
+        callIdAt = starts[k]!;
+        break;
+      case 'cseq':
+        if (cseqV !== undefined)
+          return fail('BAD_CSEQ', byteOffset(starts[k]!), 'more than one CSeq', message);
+        cseqV = h.value;
+        cseqAt = starts[k]!;
+        break;
+    }
+  }
+  if (!vias) return fail('MISSING_HEADER', headEnd, 'missing Via', message);
+  message._via = vias;
+  if (callId === undefined) return fail('MISSING_HEADER', headEnd, 'missing Call-ID', message);
+  if (!callId.length || HAS_SPACE.test(callId))
+    return fail('BAD_CALL_ID', byteOffset(callIdAt), 'malformed Call-ID', message);
+  message._callId = callId;
+  if (cseqV === undefined) return fail('MISSING_HEADER', headEnd, 'missing CSeq', message);
+  const cseq = parseCSeq(cseqV);
+  if (!cseq)
+    return fail(
+      'BAD_CSEQ',
+      byteOffset(cseqAt),
+      `malformed CSeq (sequence number must be below ${MAX_CSEQ + 1})`,
+      message,
+    );
+  message._cseq = cseq;
+  if (fromV === undefined) return fail('MISSING_HEADER', headEnd, 'missing From', message);
+  const from = parseNameAddr(fromV);
+  if (!from) return fail('BAD_FROM', byteOffset(fromAt), 'malformed From', message);
+  message._from = from;
+  if (toV === undefined) return fail('MISSING_HEADER', headEnd, 'missing To', message);
+  const to = parseNameAddr(toV);
+  if (!to) return fail('BAD_TO', byteOffset(toAt), 'malformed To', message);
+  message._to = to;
+  if (isRequest) {
+    const req = message as SipRequest;
+    if (cseq.method !== req.method)
+      return fail(
+        'CSEQ_METHOD_MISMATCH',
+        byteOffset(cseqAt),
+        'CSeq method does not match the request method',
+        message,
+      );
+    const mf = req.get('max-forwards');
+    if (mf !== undefined && parseUInt(mf) === undefined)
+      return fail('BAD_MAX_FORWARDS', headEnd, 'malformed Max-Forwards', message);
+  }
+  return { ok: true, message };
 }
 
-/** Bytes decoded up front by the fast path; heads longer than this take the general path. */
+/** Bytes decoded up front by the fast path; longer heads take the general path. */
 const WINDOW = 4096;
 
-/** Scratch: where each line of the head being parsed ends (index of its '\n', or the head end). */
-let lineEnds = new Int32Array(64);
-
-function pushLineEnd(k: number, e: number): void {
-  if (k === lineEnds.length) {
-    const bigger = new Int32Array(k * 2);
-    bigger.set(lineEnds);
-    lineEnds = bigger;
-  }
-  lineEnds[k] = e;
-}
-
-/**
- * Splits `s` into lines up to the first CRLFCRLF, recording their ends in `lineEnds`. Returns
- * the index of that CRLFCRLF, or -1 when it is not in `s` or a bare empty line ("\n\n") comes
- * first — those cases are left to the general path, which has the exact rules.
- */
-function splitHeadLines(s: string): number {
-  let k = 0;
-  let p = 0;
-  for (;;) {
-    const e = s.indexOf('\n', p);
-    if (e < 0 || e === p) return -1;
-    // p > 1 here: the first line is not empty.
-    if (e === p + 1 && s.charCodeAt(p) === 13 && s.charCodeAt(p - 2) === 13) return p - 2;
-    pushLineEnd(k++, e);
-    p = e + 1;
-  }
-}
-
-/** Byte offset of string index `i` of the head `s`, which starts at byte `start`. */
-function byteOffset(s: string, start: number, ascii: boolean, i: number): number {
-  return start + (ascii ? i : Buffer.byteLength(s.slice(0, i), 'utf8'));
-}
+/** token characters (§25.1), indexed by byte */
+const TOKEN_BYTE = new Uint8Array(256);
+for (let c = 0; c < 128; c++) if (isTokenChar(c)) TOKEN_BYTE[c] = 1;
 
 /** Codes of the header fields the parser itself reads. */
 type Hot = number;
@@ -169,143 +378,122 @@ interface KnownName {
   name: string;
   key: string;
   hot: Hot;
-  c0: number;
+  /** The spelling's bytes. */
+  codes: Uint8Array;
 }
 
 /**
- * Common header spellings, by length, so the usual names are recognised without cutting and
- * hashing a string. Other spellings take `canonicalHeaderName`.
+ * Common header spellings, most frequent first, so the usual names are recognised from the
+ * bytes without searching for the colon, cutting and hashing a string. Other spellings go
+ * through `canonicalHeaderName`.
  */
-const KNOWN_NAMES: KnownName[][] = [];
-for (const name of [
-  'Via', 'v', 'From', 'f', 'To', 't', 'Call-ID', 'Call-Id', 'i', 'CSeq', 'Contact', 'm',
-  'Content-Length', 'l', 'Content-Type', 'c', 'Max-Forwards', 'Allow', 'Supported', 'k',
-  'User-Agent', 'Server', 'Route', 'Record-Route', 'Expires', 'Min-Expires', 'Accept',
-  'Accept-Encoding', 'Accept-Language', 'Require', 'Proxy-Require', 'Unsupported',
-  'Authorization', 'Proxy-Authorization', 'WWW-Authenticate', 'Proxy-Authenticate',
-  'Authentication-Info', 'Subject', 's', 'Event', 'o', 'Allow-Events', 'u', 'Refer-To', 'r',
-  'Referred-By', 'b', 'Session-Expires', 'x', 'Min-SE', 'Timestamp', 'Date', 'Organization',
-  'Warning', 'Privacy', 'P-Asserted-Identity', 'P-Preferred-Identity', 'Reason', 'RSeq', 'RAck',
-  'Content-Disposition', 'Content-Encoding', 'e', 'Content-Language', 'MIME-Version', 'Path',
-  'Service-Route', 'Subscription-State', 'Retry-After', 'Priority', 'Reply-To', 'In-Reply-To',
-  'Alert-Info', 'Call-Info', 'Error-Info', 'Replaces', 'Diversion', 'History-Info',
-]) {
+const KNOWN_SPELLINGS = [
+  'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Content-Length', 'Content-Type',
+  'Max-Forwards', 'Allow', 'Supported', 'User-Agent', 'Server', 'Route', 'Record-Route',
+  'Expires', 'Require', 'Authorization', 'Proxy-Authorization', 'WWW-Authenticate',
+  'Proxy-Authenticate', 'Event', 'Subscription-State', 'Allow-Events', 'Accept', 'Date',
+  'Min-Expires', 'Call-Id', 'Session-Expires', 'Min-SE', 'RSeq', 'RAck', 'Refer-To',
+  'Referred-By', 'Timestamp', 'Organization', 'Warning', 'Privacy', 'P-Asserted-Identity',
+  'P-Preferred-Identity', 'Reason', 'Content-Disposition', 'Content-Encoding', 'Content-Language',
+  'Accept-Encoding', 'Accept-Language', 'Proxy-Require', 'Unsupported', 'Authentication-Info',
+  'Subject', 'MIME-Version', 'Path', 'Service-Route', 'Retry-After', 'Priority', 'Reply-To',
+  'In-Reply-To', 'Alert-Info', 'Call-Info', 'Error-Info', 'Replaces', 'Diversion', 'History-Info',
+  'v', 'f', 't', 'i', 'm', 'l', 'c', 'k', 's', 'o', 'u', 'r', 'b', 'x', 'e',
+];
+/** Known spellings by first byte, and by length. */
+const KNOWN_BY_FIRST: Array<KnownName[] | undefined> = new Array<KnownName[] | undefined>(256).fill(undefined);
+const KNOWN_BY_LENGTH: KnownName[][] = [];
+for (const name of KNOWN_SPELLINGS) {
   const key = canonicalHeaderName(name);
-  while (KNOWN_NAMES.length <= name.length) KNOWN_NAMES.push([]);
-  KNOWN_NAMES[name.length]!.push({ name, key, hot: hotOf(key), c0: name.charCodeAt(0) });
+  const known: KnownName = { name, key, hot: hotOf(key), codes: Buffer.from(name, 'latin1') };
+  (KNOWN_BY_FIRST[name.charCodeAt(0)] ??= []).push(known);
+  while (KNOWN_BY_LENGTH.length <= name.length) KNOWN_BY_LENGTH.push([]);
+  KNOWN_BY_LENGTH[name.length]!.push(known);
 }
 
-function knownName(s: string, pos: number, len: number): KnownName | undefined {
-  if (len >= KNOWN_NAMES.length) return undefined;
-  const list = KNOWN_NAMES[len]!;
-  const c0 = s.charCodeAt(pos);
+/** The known spelling at `b[at]` directly followed by ':', if there is one. */
+function knownBeforeColon(b: Buffer, at: number): KnownName | undefined {
+  const list = KNOWN_BY_FIRST[b[at]!];
+  if (list === undefined) return undefined;
   for (let j = 0; j < list.length; j++) {
     const k = list[j]!;
-    if (k.c0 === c0 && s.startsWith(k.name, pos)) return k;
+    const codes = k.codes;
+    const len = codes.length;
+    let i = 1;
+    while (i < len && b[at + i] === codes[i]) i++;
+    if (i === len && b[at + len] === 58 /* : */) return k;
   }
   return undefined;
 }
 
-/** Scratch: header index and line start of every Via field of the head being parsed. */
-let viaFields = new Int32Array(16);
-
-function pushVia(k: number, index: number, pos: number): void {
-  if (2 * k + 1 >= viaFields.length) {
-    const bigger = new Int32Array(viaFields.length * 2);
-    bigger.set(viaFields);
-    viaFields = bigger;
+/** The known spelling that is exactly `b[at, at + len)`, if there is one. */
+function knownName(b: Buffer, at: number, len: number): KnownName | undefined {
+  if (len >= KNOWN_BY_LENGTH.length) return undefined;
+  const list = KNOWN_BY_LENGTH[len]!;
+  for (let j = 0; j < list.length; j++) {
+    const codes = list[j]!.codes;
+    let i = 0;
+    while (i < len && b[at + i] === codes[i]) i++;
+    if (i === len) return list[j];
   }
-  viaFields[2 * k] = index;
-  viaFields[2 * k + 1] = pos;
+  return undefined;
 }
+
+/** Scratch: header index, value start and value end (bytes) of each Via field being parsed. */
+let viaFields = new Int32Array(16);
 
 const SIP_VERSION = /^SIP\/\d+\.\d+$/i;
 const HAS_SPACE = /[\s]/;
 
 /**
- * Parses the head `s[0, n)` (lines already split into `lineEnds`) and attaches the body.
- * `s` starts at byte `start` of `buf`; `ascii` says string indices are byte offsets. `headEnd`
- * and `bodyStart` are byte offsets.
+ * The fast path of {@link parseSipMessage}: `s` is the decoded window starting at byte `start`
+ * of `b`, one UTF-16 unit per byte, so byte `start + i` stands for `s[i]` in every test below
+ * (they only ask "is it this ASCII character", which a byte and its decoded unit answer alike).
+ *
+ * Returns the result for a message that parses, with the general path's exact value, or
+ * undefined for anything else — no CRLFCRLF in the window, a bare-LF empty line before it,
+ * folding, odd CRs, any error at all — which then goes the general way.
  */
-function parseHead(
-  buf: Buffer,
-  s: string,
-  start: number,
-  ascii: boolean,
-  n: number,
-  headEnd: number,
-  bodyStart: number,
-  options: ParseOptions | undefined,
-): SipParseResult {
+function parseFast(b: Buffer, s: string, start: number, options: ParseOptions | undefined): SipParseResult | undefined {
   const maxHeaderCount = options?.maxHeaderCount ?? DEFAULT_PARSE_LIMITS.maxHeaderCount;
   const maxHeaderLength = options?.maxHeaderLength ?? DEFAULT_PARSE_LIMITS.maxHeaderLength;
+  const o = start;
 
   // ---- start line: s[0, sl) ----
-  let lineEnd = lineEnds[0]!;
-  if (lineEnd > n) lineEnd = n;
-  const sl = s.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+  const lineEnd = s.indexOf('\n');
+  if (lineEnd < 0) return undefined;
+  const sl = b[o + lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
+  // A line still ending in CR would lose it too if it were the last before the empty line.
+  if (sl < 1 || b[o + sl - 1] === 13) return undefined;
   let message: SipMessage;
   let isRequest: boolean;
-  let versionError: SipParseError | undefined;
-  if (sl > 4 && s.charCodeAt(0) === 83 /* S */ && s.startsWith('SIP/')) {
+  if (sl > 4 && b[o] === 83 /* S */ && b[o + 1] === 73 && b[o + 2] === 80 && b[o + 3] === 47) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    const sp1 = s.indexOf(' ');
-    if (sp1 < 0 || sp1 >= sl) return fail('BAD_START_LINE', start, 'malformed status line');
-    const version = sp1 === 7 && s.startsWith('SIP/2.0') ? 'SIP/2.0' : s.slice(0, sp1);
-    const after = sp1 + 4 < sl ? s.charCodeAt(sp1 + 4) : NaN;
-    const status = sp1 + 4 <= sl ? threeDigits(s, sp1 + 1) : -1;
-    if (status < 100 || status > 699 || !(after === 32 || Number.isNaN(after)))
-      return fail('BAD_STATUS_CODE', start + sp1 + 1, 'status code must be 100-699');
-    message = new SipResponse(status, s.slice(sp1 + 5, sl));
+    if (sl < 11 || !isSip20At(b, o) || b[o + 7] !== 32 || !(sl === 11 || b[o + 11] === 32)) return undefined;
+    const status = threeDigits(b, o + 8);
+    if (status < 100 || status > 699) return undefined;
+    message = new SipResponse(status, s.slice(12, sl));
     isRequest = false;
-    if (!isSip20(version)) versionError = mkErr('BAD_VERSION', start, `unsupported version ${version}`);
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version
     const sp1 = s.indexOf(' ');
-    let sp2 = sp1 < 0 || sp1 >= sl ? -1 : s.indexOf(' ', sp1 + 1);
-    if (sp2 >= sl) sp2 = -1;
-    let sp3 = sp2 < 0 ? -1 : s.indexOf(' ', sp2 + 1);
-    if (sp3 >= sl) sp3 = -1;
-    if (sp1 <= 0 || sp2 < 0 || sp3 >= 0)
-      return fail('BAD_START_LINE', start, 'request line must be "Method SP Request-URI SP SIP-Version"');
-    for (let i = 0; i < sp1; i++)
-      if (!isTokenChar(s.charCodeAt(i))) return fail('BAD_METHOD', start + i, 'method is not a token');
-    const method = s.slice(0, sp1);
+    if (sp1 <= 0 || sp1 >= sl) return undefined;
+    const sp2 = s.indexOf(' ', sp1 + 1);
+    // "SIP/2.0" ends the line: no third space.
+    if (sp2 < 0 || sl - sp2 !== 8 || !isSip20At(b, o + sp2 + 1)) return undefined;
+    for (let i = 0; i < sp1; i++) if (TOKEN_BYTE[b[o + i]!] !== 1) return undefined;
     const uriText = s.slice(sp1 + 1, sp2);
-    let version: string;
-    if (sl - sp2 === 8 && s.startsWith('SIP/2.0', sp2 + 1)) {
-      version = 'SIP/2.0';
-    } else {
-      version = s.slice(sp2 + 1, sl);
-      if (!SIP_VERSION.test(version))
-        return fail('BAD_START_LINE', byteOffset(s, start, ascii, sp2 + 1), 'no SIP-Version');
-    }
-    const uri: Uri | undefined = parseUri(uriText);
-    message = new SipRequest(
-      method,
-      uri ?? { kind: 'absolute', scheme: '', opaque: uriText },
-      [],
-      EMPTY_BODY,
-      uriText,
-    );
+    let uri: Uri | undefined = scanSipUri(b, s, o, o + sp1 + 1, o + sp2, false);
+    if (uri === undefined || uriEndAt !== o + sp2) uri = parseUri(uriText);
+    if (uri === undefined) return undefined;
+    message = new SipRequest(s.slice(0, sp1), uri, [], EMPTY_BODY, uriText);
     isRequest = true;
-    if (!isSip20(version))
-      versionError = mkErr(
-        'BAD_VERSION',
-        byteOffset(s, start, ascii, sp2 + 1),
-        `unsupported version ${version}`,
-      );
-    else if (!uri)
-      versionError = mkErr('BAD_REQUEST_URI', byteOffset(s, start, ascii, sp1 + 1), 'malformed Request-URI');
   }
 
   // ---- header fields ----
   const headers: HeaderField[] = [];
   let contentLength: number | undefined;
-  let clOffset = 0;
-  let headerError: SipParseError | undefined;
-  let last: HeaderField | undefined;
-  // Where the fields the parser reads are: header index and line start.
+  // Where the fields the parser reads are: header index, and for some the value's bytes.
   let viaCount = 0;
   let fromIdx = -1;
   let toIdx = -1;
@@ -313,154 +501,109 @@ function parseHead(
   let cseqIdx = -1;
   let mfIdx = -1;
   let fromAt = 0;
+  let fromEnd = 0;
   let toAt = 0;
-  let callIdAt = 0;
+  let toEnd = 0;
   let cseqAt = 0;
-  // The first repeated From / To / Call-ID / CSeq.
-  let dupIdx = -1;
-  let dupAt = 0;
-  let dupCode: SipParseErrorCode = 'BAD_FROM';
-  let dupReason = '';
+  let cseqEnd = 0;
   let pos = lineEnd + 1;
-  for (let k = 1; pos < n; k++) {
-    let e = lineEnds[k]!;
-    if (e > n) e = n;
-    const lineStop = s.charCodeAt(e - 1) === 13 ? e - 1 : e;
-    const c0 = s.charCodeAt(pos);
-    if (c0 === 32 || c0 === 9) {
-      // §7.3.1 folding: a line starting with whitespace continues the previous field.
-      if (!last)
-        return fail(
-          'BAD_HEADER',
-          byteOffset(s, start, ascii, pos),
-          'continuation line before any header',
-          message,
-        );
-      const folded = s.slice(pos, lineStop);
-      const more = folded.trim();
-      last.raw = (last.raw ?? last.name + ': ' + last.value) + '\r\n' + folded;
-      if (more.length) last.value = last.value.length ? last.value + ' ' + more : more;
-      if (last.raw.length > maxHeaderLength)
-        return fail(
-          'HEADER_TOO_LONG',
-          byteOffset(s, start, ascii, pos),
-          `header longer than ${maxHeaderLength} bytes`,
-          message,
-        );
-      pos = e + 1;
-      continue;
+  let n: number;
+  for (;;) {
+    const e = s.indexOf('\n', pos);
+    // No end of line in the window, or a bare-LF empty line: the general path decides.
+    if (e <= pos) return undefined;
+    if (e === pos + 1 && b[o + pos] === 13) {
+      // CRLFCRLF ends the head; after a bare LF, "\r\n" is a (bad) line for the general path.
+      if (b[o + pos - 2] !== 13) return undefined;
+      n = pos - 2;
+      break;
     }
-    if (lineStop - pos > maxHeaderLength)
-      return fail(
-        'HEADER_TOO_LONG',
-        byteOffset(s, start, ascii, pos),
-        `header longer than ${maxHeaderLength} bytes`,
-        message,
-      );
-    const colon = s.indexOf(':', pos);
-    if (colon < 0 || colon > lineStop) {
-      headerError ??= mkErr('BAD_HEADER', byteOffset(s, start, ascii, pos), 'header line without a colon');
-      pos = e + 1;
-      continue;
-    }
-    let nameEnd = colon;
-    let c = s.charCodeAt(nameEnd - 1);
-    while (nameEnd > pos && (c === 32 || c === 9)) c = s.charCodeAt(--nameEnd - 1);
+    const lineStop = b[o + e - 1] === 13 ? e - 1 : e;
+    const c0 = b[o + pos];
+    if (c0 === 32 || c0 === 9 || b[o + lineStop - 1] === 13 || lineStop - pos > maxHeaderLength)
+      return undefined;
+    let colon: number;
+    let nameEnd: number;
     let name: string;
     let key: string;
     let hot: Hot;
-    const known = knownName(s, pos, nameEnd - pos);
+    const known = knownBeforeColon(b, o + pos);
     if (known !== undefined) {
+      colon = nameEnd = pos + known.codes.length;
       name = known.name;
       key = known.key;
       hot = known.hot;
     } else {
-      let bad = nameEnd === pos;
-      for (let i = pos; i < nameEnd && !bad; i++) if (!isTokenChar(s.charCodeAt(i))) bad = true;
-      if (bad) {
-        headerError ??= mkErr('BAD_HEADER', byteOffset(s, start, ascii, pos), 'malformed header name');
-        pos = e + 1;
-        continue;
+      colon = s.indexOf(':', pos);
+      if (colon < 0 || colon > lineStop) return undefined;
+      nameEnd = colon;
+      let c = b[o + nameEnd - 1];
+      while (nameEnd > pos && (c === 32 || c === 9)) c = b[o + --nameEnd - 1];
+      const spelled = knownName(b, o + pos, nameEnd - pos);
+      if (spelled !== undefined) {
+        name = spelled.name;
+        key = spelled.key;
+        hot = spelled.hot;
+      } else {
+        if (nameEnd === pos) return undefined;
+        for (let i = pos; i < nameEnd; i++) if (TOKEN_BYTE[b[o + i]!] !== 1) return undefined;
+        name = s.slice(pos, nameEnd);
+        key = canonicalHeaderName(name);
+        hot = hotOf(key);
       }
-      name = s.slice(pos, nameEnd);
-      key = canonicalHeaderName(name);
-      hot = hotOf(key);
     }
     let vs = colon + 1;
-    while (vs < lineStop && ((c = s.charCodeAt(vs)) === 32 || c === 9)) vs++;
+    let c: number | undefined;
+    while (vs < lineStop && ((c = b[o + vs]) === 32 || c === 9)) vs++;
     let ve = lineStop;
-    while (ve > vs && ((c = s.charCodeAt(ve - 1)) === 32 || c === 9)) ve--;
-    const value = s.slice(vs, ve);
-    const field: HeaderField = { name, key, value };
+    while (ve > vs && ((c = b[o + ve - 1]) === 32 || c === 9)) ve--;
+    const field: HeaderField = { name, key, value: s.slice(vs, ve) };
     // Keep the exact bytes only when they differ from the canonical "Name: value".
-    if (nameEnd !== colon || vs !== colon + 2 || s.charCodeAt(colon + 1) !== 32 || ve !== lineStop)
+    if (nameEnd !== colon || vs !== colon + 2 || b[o + colon + 1] !== 32 || ve !== lineStop)
       field.raw = s.slice(pos, lineStop);
     const index = headers.length;
-    if (index >= maxHeaderCount)
-      return fail(
-        'TOO_MANY_HEADERS',
-        byteOffset(s, start, ascii, pos),
-        `more than ${maxHeaderCount} headers`,
-        message,
-      );
+    if (index >= maxHeaderCount) return undefined;
     headers.push(field);
-    last = field;
     switch (hot) {
       case HOT_NONE:
         break;
       case HOT_VIA:
-        pushVia(viaCount++, index, pos);
+        if (3 * viaCount + 2 >= viaFields.length) {
+          const bigger = new Int32Array(viaFields.length * 2);
+          bigger.set(viaFields);
+          viaFields = bigger;
+        }
+        viaFields[3 * viaCount] = index;
+        viaFields[3 * viaCount + 1] = o + vs;
+        viaFields[3 * viaCount + 2] = o + ve;
+        viaCount++;
         break;
       case HOT_FROM:
-        if (fromIdx < 0) {
-          fromIdx = index;
-          fromAt = pos;
-        } else if (dupIdx < 0) {
-          dupIdx = index;
-          dupAt = pos;
-          dupCode = 'BAD_FROM';
-          dupReason = 'more than one From';
-        }
+        if (fromIdx >= 0) return undefined;
+        fromIdx = index;
+        fromAt = o + vs;
+        fromEnd = o + ve;
         break;
       case HOT_TO:
-        if (toIdx < 0) {
-          toIdx = index;
-          toAt = pos;
-        } else if (dupIdx < 0) {
-          dupIdx = index;
-          dupAt = pos;
-          dupCode = 'BAD_TO';
-          dupReason = 'more than one To';
-        }
+        if (toIdx >= 0) return undefined;
+        toIdx = index;
+        toAt = o + vs;
+        toEnd = o + ve;
         break;
       case HOT_CALL_ID:
-        if (callIdIdx < 0) {
-          callIdIdx = index;
-          callIdAt = pos;
-        } else if (dupIdx < 0) {
-          dupIdx = index;
-          dupAt = pos;
-          dupCode = 'BAD_CALL_ID';
-          dupReason = 'more than one Call-ID';
-        }
+        if (callIdIdx >= 0) return undefined;
+        callIdIdx = index;
         break;
       case HOT_CSEQ:
-        if (cseqIdx < 0) {
-          cseqIdx = index;
-          cseqAt = pos;
-        } else if (dupIdx < 0) {
-          dupIdx = index;
-          dupAt = pos;
-          dupCode = 'BAD_CSEQ';
-          dupReason = 'more than one CSeq';
-        }
+        if (cseqIdx >= 0) return undefined;
+        cseqIdx = index;
+        cseqAt = o + vs;
+        cseqEnd = o + ve;
         break;
       case HOT_CONTENT_LENGTH: {
-        const cl = parseUInt(value);
-        clOffset = byteOffset(s, start, ascii, vs);
-        if (cl === undefined || (contentLength !== undefined && cl !== contentLength))
-          headerError ??= mkErr('BAD_CONTENT_LENGTH', clOffset, 'malformed Content-Length');
-        else contentLength = cl;
+        const cl = digitsValue(b, o + vs, o + ve) ?? parseUInt(field.value);
+        if (cl === undefined || (contentLength !== undefined && cl !== contentLength)) return undefined;
+        contentLength = cl;
         break;
       }
       case HOT_MAX_FORWARDS:
@@ -472,80 +615,414 @@ function parseHead(
   message.headers = headers;
 
   // ---- body (§18.3) ----
-  const available = buf.length - bodyStart;
+  const bodyStart = start + n + 4;
+  const available = b.length - bodyStart;
   if (contentLength === undefined) {
-    if (options?.stream)
-      return fail('MISSING_HEADER', bodyStart, 'Content-Length is required over streams', message);
-    message.body = available > 0 ? buf.subarray(bodyStart) : EMPTY_BODY;
+    if (options?.stream) return undefined;
+    message.body = available > 0 ? b.subarray(bodyStart) : EMPTY_BODY;
   } else if (contentLength > available) {
-    return fail('BODY_TRUNCATED', clOffset, `body shorter than Content-Length ${contentLength}`, message);
+    return undefined;
   } else {
-    message.body = contentLength > 0 ? buf.subarray(bodyStart, bodyStart + contentLength) : EMPTY_BODY;
+    message.body = contentLength > 0 ? b.subarray(bodyStart, bodyStart + contentLength) : EMPTY_BODY;
   }
 
-  if (versionError) return { ok: false, error: { ...versionError, partial: message } };
-  if (headerError) return { ok: false, error: { ...headerError, partial: message } };
-
   // ---- mandatory headers (§8.1.1), parsed eagerly so routing never sees a bad one ----
-  // Errors are reported in field order: a bad Via before a repeated From wins, and after it loses.
+  if (viaCount === 0 || callIdIdx < 0 || cseqIdx < 0 || fromIdx < 0 || toIdx < 0) return undefined;
+  // Each from the bytes when it has the usual shape, else from the value by the reference parser.
   let vias: Via[] | undefined;
   for (let v = 0; v < viaCount; v++) {
-    const index = viaFields[2 * v]!;
-    if (dupIdx >= 0 && index > dupIdx) break;
-    const list = parseViaList(headers[index]!.value);
-    if (!list)
-      return fail('BAD_VIA', byteOffset(s, start, ascii, viaFields[2 * v + 1]!), 'malformed Via', message);
+    const list =
+      scanVia(b, s, o, viaFields[3 * v + 1]!, viaFields[3 * v + 2]!) ??
+      parseViaList(headers[viaFields[3 * v]!]!.value);
+    if (!list) return undefined;
     if (vias) for (let j = 0; j < list.length; j++) vias.push(list[j]!);
     else vias = list;
   }
-  if (dupIdx >= 0) return fail(dupCode, byteOffset(s, start, ascii, dupAt), dupReason, message);
-  if (!vias) return fail('MISSING_HEADER', headEnd, 'missing Via', message);
-  message._via = vias;
-  if (callIdIdx < 0) return fail('MISSING_HEADER', headEnd, 'missing Call-ID', message);
   const callId = headers[callIdIdx]!.value;
-  if (!callId.length || HAS_SPACE.test(callId))
-    return fail('BAD_CALL_ID', byteOffset(s, start, ascii, callIdAt), 'malformed Call-ID', message);
-  message._callId = callId;
-  if (cseqIdx < 0) return fail('MISSING_HEADER', headEnd, 'missing CSeq', message);
-  const cseq = parseCSeq(headers[cseqIdx]!.value);
-  if (!cseq)
-    return fail(
-      'BAD_CSEQ',
-      byteOffset(s, start, ascii, cseqAt),
-      `malformed CSeq (sequence number must be below ${MAX_CSEQ + 1})`,
-      message,
-    );
-  message._cseq = cseq;
-  if (fromIdx < 0) return fail('MISSING_HEADER', headEnd, 'missing From', message);
-  const from = parseNameAddr(headers[fromIdx]!.value);
-  if (!from) return fail('BAD_FROM', byteOffset(s, start, ascii, fromAt), 'malformed From', message);
-  message._from = from;
-  if (toIdx < 0) return fail('MISSING_HEADER', headEnd, 'missing To', message);
-  const to = parseNameAddr(headers[toIdx]!.value);
-  if (!to) return fail('BAD_TO', byteOffset(s, start, ascii, toAt), 'malformed To', message);
-  message._to = to;
+  if (!callId.length || HAS_SPACE.test(callId)) return undefined;
+  const cseq = scanCSeq(b, s, o, cseqAt, cseqEnd) ?? parseCSeq(headers[cseqIdx]!.value);
+  if (!cseq) return undefined;
+  const from = scanNameAddr(b, s, o, fromAt, fromEnd) ?? parseNameAddr(headers[fromIdx]!.value);
+  if (!from) return undefined;
+  const to = scanNameAddr(b, s, o, toAt, toEnd) ?? parseNameAddr(headers[toIdx]!.value);
+  if (!to) return undefined;
   if (isRequest) {
-    const req = message as SipRequest;
-    if (cseq.method !== req.method)
-      return fail(
-        'CSEQ_METHOD_MISMATCH',
-        byteOffset(s, start, ascii, cseqAt),
-        'CSeq method does not match the request method',
-        message,
-      );
-    if (mfIdx >= 0 && parseUInt(headers[mfIdx]!.value) === undefined)
-      return fail('BAD_MAX_FORWARDS', headEnd, 'malformed Max-Forwards', message);
+    if (cseq.method !== (message as SipRequest).method) return undefined;
+    if (mfIdx >= 0 && parseUInt(headers[mfIdx]!.value) === undefined) return undefined;
   }
+  message._via = vias!;
+  message._callId = callId;
+  message._cseq = cseq;
+  message._from = from;
+  message._to = to;
   return { ok: true, message };
 }
 
-/** The value of three ASCII digits at `s[i]`, or -1. */
-function threeDigits(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  const c = s.charCodeAt(i + 2) - 48;
-  if (a < 0 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
-  return a * 100 + b * 10 + c;
+// ---- byte scanners for the fast path ---------------------------------------------------------
+// The fields every message is routed on (Request-URI, Via, From, To, CSeq), read straight from
+// the bytes in one pass that both validates and finds the pieces, for their usual shapes only.
+// Each mirrors the reference parser (uri.ts, headers.ts) step by step on that subset and gives
+// up (undefined) on anything else — escapes, quotes with backslashes, whitespace inside, IPv6,
+// passwords, URI headers, commas — and the caller then asks the reference parser.
+
+/** Byte classes. */
+const B_TOKEN = 1;
+/** user = unreserved / user-unreserved (escapes not taken here) */
+const B_USER = 2;
+/** paramchar = param-unreserved / unreserved (escapes not taken here) */
+const B_PARAM = 4;
+/** gen-value characters: token / host ("[", "]", ":") */
+const B_GEN_VALUE = 8;
+const BYTE_CLASS = new Uint8Array(256);
+{
+  const mark = (chars: string, flag: number): void => {
+    for (let i = 0; i < chars.length; i++) BYTE_CLASS[chars.charCodeAt(i)]! |= flag;
+  };
+  const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  for (let c = 0; c < 128; c++) if (isTokenChar(c)) BYTE_CLASS[c]! |= B_TOKEN | B_GEN_VALUE;
+  mark(':[]', B_GEN_VALUE);
+  mark(alnum + "-_.!~*'()&=+$,;?/", B_USER);
+  mark(alnum + "-_.!~*'()[]/:&+$", B_PARAM);
+}
+
+// Results of scanHostPort.
+let hostEndAt = 0;
+let hostIsV4 = false;
+let hostUpper = false;
+let portValue = -1;
+
+/** isIpv4 (uri.ts) on bytes. */
+function ipv4At(b: Buffer, start: number, end: number): boolean {
+  let i = start;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (i >= end || b[i] !== 0x2e) return false;
+      i++;
+    }
+    const first = i;
+    let v = 0;
+    let c: number;
+    while (i < end && i - first < 3 && (c = b[i]! - 0x30) >= 0 && c <= 9) {
+      v = v * 10 + c;
+      i++;
+    }
+    if (i === first || v > 255) return false;
+  }
+  return i === end;
+}
+
+/**
+ * `host [":" port]` at `b[i]` (hostname or IPv4; an IPv6 reference gives up), as parseHostAt
+ * and parsePortAt (uri.ts) read it. Returns the index after it, or -1.
+ */
+function scanHostPort(b: Buffer, i: number, end: number): number {
+  const start = i;
+  let digitsAndDots = true;
+  let hasUpper = false;
+  let labelsOk = true;
+  let labelStart = start;
+  let prevLabelStart = start;
+  while (i < end) {
+    const c = b[i]!;
+    if (c === 0x2e) {
+      if (i === labelStart || b[i - 1] === 0x2d) labelsOk = false;
+      prevLabelStart = labelStart;
+      labelStart = i + 1;
+    } else if (c >= 0x30 && c <= 0x39) {
+      // digit
+    } else if (c >= 0x61 && c <= 0x7a) {
+      digitsAndDots = false;
+    } else if (c === 0x2d) {
+      digitsAndDots = false;
+      if (i === labelStart) labelsOk = false;
+    } else if (c >= 0x41 && c <= 0x5a) {
+      digitsAndDots = false;
+      hasUpper = true;
+    } else {
+      break;
+    }
+    i++;
+  }
+  if (i === start) return -1;
+  hostEndAt = i;
+  hostUpper = hasUpper;
+  if (digitsAndDots && ipv4At(b, start, i)) {
+    hostIsV4 = true;
+  } else {
+    if (!labelsOk) return -1;
+    let top: number;
+    if (labelStart === i) {
+      top = prevLabelStart; // trailing dot
+    } else {
+      if (b[i - 1] === 0x2d) return -1;
+      top = labelStart;
+    }
+    const t = b[top]! | 0x20;
+    if (t < 0x61 || t > 0x7a) return -1;
+    hostIsV4 = false;
+  }
+  portValue = -1;
+  if (i < end && b[i] === 0x3a) {
+    const ps = ++i;
+    let v = 0;
+    let d: number;
+    while (i < end && (d = b[i]! - 0x30) >= 0 && d <= 9) {
+      v = v * 10 + d;
+      if (v > 65535) return -1;
+      i++;
+    }
+    if (i === ps || v === 0) return -1;
+    portValue = v;
+  }
+  return i;
+}
+
+/** The host scanned by the last scanHostPort, starting at byte `at`. */
+function scannedHost(s: string, o: number, at: number): string {
+  const h = s.slice(at - o, hostEndAt - o);
+  return hostUpper ? h.toLowerCase() : h;
+}
+
+/** Where the last scanSipUri stopped. */
+let uriEndAt = 0;
+
+/**
+ * A `sip:` / `sips:` URI at `b[i]`, as parseSipAt (uri.ts) reads it, up to the first byte that
+ * cannot continue it (left in `uriEndAt` for the caller to check). `addrSpec`: the URI of a
+ * name-addr without angle brackets, which ends at the first ';'.
+ */
+function scanSipUri(b: Buffer, s: string, o: number, i: number, end: number, addrSpec: boolean): SipUri | undefined {
+  if (end - i < 5 || b[i] !== 0x73 || b[i + 1] !== 0x69 || b[i + 2] !== 0x70) return undefined;
+  let sips = false;
+  if (b[i + 3] === 0x3a) {
+    i += 4;
+  } else if (b[i + 3] === 0x73 && b[i + 4] === 0x3a) {
+    sips = true;
+    i += 5;
+  } else {
+    return undefined;
+  }
+  // userinfo: the user runs to the '@'; without one, the host starts here.
+  let user: string | undefined;
+  let j = i;
+  while (j < end) {
+    const c = b[j]!;
+    if ((BYTE_CLASS[c]! & B_USER) === 0 || (addrSpec && c === 0x3b)) break;
+    j++;
+  }
+  if (j < end && b[j] === 0x40) {
+    if (j === i) return undefined;
+    user = s.slice(i - o, j - o);
+    i = j + 1;
+  }
+  const hostAt = i;
+  i = scanHostPort(b, i, end);
+  if (i < 0) return undefined;
+  const host = scannedHost(s, o, hostAt);
+  const hostType: HostType = hostIsV4 ? 'ipv4' : 'domain';
+  const port = portValue;
+  const params: Params = new Map();
+  if (!addrSpec) {
+    while (i < end && b[i] === 0x3b) {
+      const ns = ++i;
+      let upper = false;
+      let c = 0;
+      while (i < end && (BYTE_CLASS[(c = b[i]!)]! & B_PARAM) !== 0) {
+        if (c <= 0x5a && c >= 0x41) upper = true;
+        i++;
+      }
+      if (i === ns) return undefined;
+      const name = upper ? s.slice(ns - o, i - o).toLowerCase() : s.slice(ns - o, i - o);
+      let value: string | null = null;
+      if (i < end && c === 0x3d) {
+        const vs = ++i;
+        while (i < end && (BYTE_CLASS[b[i]!]! & B_PARAM) !== 0) i++;
+        value = s.slice(vs - o, i - o);
+      }
+      if (params.size === 0 || !params.has(name)) params.set(name, value);
+    }
+  }
+  // '%' escapes, '?' headers and the like stop here; the caller sees an unexpected byte.
+  uriEndAt = i;
+  const uri: SipUri = { kind: 'sip', scheme: sips ? 'sips' : 'sip', host, hostType, params, headers: [] };
+  if (user !== undefined) uri.user = user;
+  if (port >= 0) uri.port = port;
+  return uri;
+}
+
+/**
+ * generic-params `b[i, end)` into `params`, as parseParamsInto (grammar.ts) reads them when
+ * they hold no whitespace and no quoted values; false otherwise.
+ */
+function scanGenericParams(b: Buffer, s: string, o: number, i: number, end: number, params: Params): boolean {
+  while (i < end) {
+    if (b[i] !== 0x3b) return false;
+    const ns = ++i;
+    let upper = false;
+    let c = 0;
+    while (i < end && (BYTE_CLASS[(c = b[i]!)]! & B_TOKEN) !== 0) {
+      if (c <= 0x5a && c >= 0x41) upper = true;
+      i++;
+    }
+    if (i === ns) return false;
+    const name = upper ? s.slice(ns - o, i - o).toLowerCase() : s.slice(ns - o, i - o);
+    let value: string | null = null;
+    if (i < end && c === 0x3d) {
+      const vs = ++i;
+      while (i < end && (BYTE_CLASS[b[i]!]! & B_GEN_VALUE) !== 0) i++;
+      if (i === vs) return false;
+      value = s.slice(vs - o, i - o);
+    }
+    params.set(name, value);
+  }
+  return true;
+}
+
+/** The usual transports, upper-cased without allocating. */
+function transportAt(s: string, o: number, b: Buffer, from: number, to: number): string {
+  const len = to - from;
+  if (len === 3) {
+    const x = b[from];
+    const y = b[from + 1];
+    const z = b[from + 2];
+    if (x === 0x55 && y === 0x44 && z === 0x50) return 'UDP';
+    if (x === 0x54 && y === 0x43 && z === 0x50) return 'TCP';
+    if (x === 0x54 && y === 0x4c && z === 0x53) return 'TLS';
+  }
+  return s.slice(from - o, to - o).toUpperCase();
+}
+
+/** One Via value `b[i, end)` without commas, as parseViaList (headers.ts) reads it. */
+function scanVia(b: Buffer, s: string, o: number, i: number, end: number): Via[] | undefined {
+  if (end - i < 10 || !isSip20At(b, i) || b[i + 7] !== 0x2f) return undefined;
+  i += 8;
+  const ts = i;
+  while (i < end && (BYTE_CLASS[b[i]!]! & B_TOKEN) !== 0) i++;
+  if (i === ts || i >= end || b[i] !== 0x20) return undefined;
+  const transport = transportAt(s, o, b, ts, i);
+  const hostAt = ++i;
+  i = scanHostPort(b, i, end);
+  if (i < 0) return undefined;
+  const host = scannedHost(s, o, hostAt);
+  const hostType: HostType = hostIsV4 ? 'ipv4' : 'domain';
+  const port = portValue;
+  const params: Params = new Map();
+  if (!scanGenericParams(b, s, o, i, end, params)) return undefined;
+  const via: Via = { protocol: 'SIP/2.0', transport, host, hostType, params };
+  if (port >= 0) via.port = port;
+  return [via];
+}
+
+/** A From / To value `b[i, end)`, as parseNameAddr (headers.ts) reads it. */
+function scanNameAddr(b: Buffer, s: string, o: number, i: number, end: number): NameAddr | undefined {
+  let displayName: string | undefined;
+  let c = b[i];
+  let uri: SipUri | undefined;
+  if (c === 0x73 /* s */ && b[i + 1] === 0x69 && b[i + 2] === 0x70 && (b[i + 3] === 0x3a || b[i + 3] === 0x73)) {
+    // addr-spec (a '<' anywhere would stop the scan: then "sip…" was a display name, invalid)
+    uri = scanSipUri(b, s, o, i, end, true);
+    if (uri === undefined) return undefined;
+    i = uriEndAt;
+    if (i < end && b[i] !== 0x3b) return undefined;
+  } else {
+    if (c === 0x22 /* " */) {
+      const ds = i + 1;
+      i = ds;
+      while (i < end && (c = b[i]) !== 0x22) {
+        if (c === 0x5c) return undefined;
+        i++;
+      }
+      if (i >= end) return undefined;
+      displayName = s.slice(ds - o, i - o);
+      i++;
+      while (i < end && ((c = b[i]) === 0x20 || c === 0x09)) i++;
+      if (c !== 0x3c) return undefined;
+    } else if (c !== 0x3c) {
+      // display-name = *(token LWS), single spaces; bytes past ASCII as the reference allows
+      const ds = i;
+      let collapse = false;
+      let de = i;
+      while (i < end) {
+        c = b[i]!;
+        if (c === 0x20 || c === 0x09) {
+          if (c === 0x09 || b[i + 1] === 0x20 || b[i + 1] === 0x09) collapse = true;
+        } else if (c === 0x3c) {
+          break;
+        } else if ((BYTE_CLASS[c]! & B_TOKEN) !== 0 || c > 127) {
+          de = i + 1;
+        } else {
+          return undefined;
+        }
+        i++;
+      }
+      if (i >= end) return undefined;
+      const dn = s.slice(ds - o, de - o);
+      displayName = collapse ? dn.replace(/[ \t]+/g, ' ') : dn;
+    }
+    // b[i] is '<'
+    uri = scanSipUri(b, s, o, i + 1, end, false);
+    if (uri === undefined || b[uriEndAt] !== 0x3e /* > */ || uriEndAt >= end) return undefined;
+    i = uriEndAt + 1;
+  }
+  const params: Params = new Map();
+  if (!scanGenericParams(b, s, o, i, end, params)) return undefined;
+  const na: NameAddr = { uri, params };
+  if (displayName !== undefined) na.displayName = displayName;
+  return na;
+}
+
+/** CSeq `b[i, end)`, as parseCSeq (headers.ts) reads it. */
+function scanCSeq(b: Buffer, s: string, o: number, i: number, end: number): CSeq | undefined {
+  const ds = i;
+  let seq = 0;
+  let d: number;
+  while (i < end && (d = b[i]! - 48) >= 0 && d <= 9) {
+    seq = seq * 10 + d;
+    if (seq > MAX_CSEQ) return undefined;
+    i++;
+  }
+  if (i === ds || i - ds > 10 || i >= end || b[i] !== 0x20) return undefined;
+  const ms = ++i;
+  while (i < end && (BYTE_CLASS[b[i]!]! & B_TOKEN) !== 0) i++;
+  if (i !== end || i === ms) return undefined;
+  return { seq, method: s.slice(ms - o, end - o) };
+}
+
+/** True when bytes `b[at, at + 7)` are `SIP/2.0`. */
+function isSip20At(b: Buffer, at: number): boolean {
+  return (
+    b[at] === 83 &&
+    b[at + 1] === 73 &&
+    b[at + 2] === 80 &&
+    b[at + 3] === 47 &&
+    b[at + 4] === 50 &&
+    b[at + 5] === 46 &&
+    b[at + 6] === 48
+  );
+}
+
+/** The value of the three ASCII digits at `b[at]`, or -1. */
+function threeDigits(b: Buffer, at: number): number {
+  const x = b[at]! - 48;
+  const y = b[at + 1]! - 48;
+  const z = b[at + 2]! - 48;
+  if (x < 0 || x > 9 || y < 0 || y > 9 || z < 0 || z > 9) return -1;
+  return x * 100 + y * 10 + z;
+}
+
+/**
+ * `parseUInt` of the text at `b[from, to)` when that is 1 to 9 plain digits (the usual case),
+ * else undefined so the caller asks `parseUInt` itself.
+ */
+function digitsValue(b: Buffer, from: number, to: number): number | undefined {
+  if (to <= from || to - from > 9) return undefined;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 function fail(code: SipParseErrorCode, offset: number, reason: string, partial?: SipMessage): SipParseResult {

@@ -697,8 +697,8 @@ export function parseUri(text: string): Uri | undefined {
 
 // ---- fast path --------------------------------------------------------------------------
 // The usual SIP URI — `sip:user@host:port;name=value`, lower-case scheme, host and parameter
-// names, no escapes, no headers — validated by one native regular expression (much cheaper
-// than a character loop) and then cut at the places it found. Anything else, and anything the
+// names, no escapes, no headers — is validated by one native regular expression (much cheaper
+// than a character loop here) and then cut with indexOf/slice. Anything else, and anything the
 // expression does not take to the very end, goes through the full parser below, which stays
 // the reference: the fast path only ever answers what the full parser would.
 
@@ -707,32 +707,39 @@ const HOSTNAME_RE = '(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)*[a-z](?:[a-z0-9-]*[a
 const OCTET_RE = '(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])';
 /** IPv4address with every octet 0-255 */
 const IPV4_RE = `(?:${OCTET_RE}\\.){3}${OCTET_RE}`;
-/** @internal host (domain or IPv4, captured separately) and optional port, for other fast paths */
-export const HOST_PORT_RE = `(?:(${HOSTNAME_RE})|(${IPV4_RE}))(?::([0-9]{1,5}))?`;
-const FAST_SIP_URI = new RegExp(
-  `(sips?):(?:([A-Za-z0-9\\-_.!~*'()&=+$,;?/]+)@)?${HOST_PORT_RE}` +
-    `((?:;[a-z0-9\\-_.!~*'()\\[\\]/:&+$]+(?:=[A-Za-z0-9\\-_.!~*'()\\[\\]/:&+$]*)?)*)`,
-  'y',
-);
+/** @internal host (lower-case domain or IPv4) and optional port, for the other fast paths */
+export const FAST_HOST_PORT_RE = `(?:${HOSTNAME_RE}|${IPV4_RE})(?::[0-9]{1,5})?`;
+/**
+ * @internal The start of a SIP URI the fast path takes: lower-case scheme, optional `user@`
+ * (unreserved and user-unreserved characters, no escapes; `;` excluded unless
+ * `semicolonInUser`), host, port. Source text for composing larger expressions.
+ */
+export function fastSipUriBaseRe(semicolonInUser: boolean): string {
+  const user = semicolonInUser ? "[A-Za-z0-9\\-_.!~*'()&=+$,;?/]" : "[A-Za-z0-9\\-_.!~*'()&=+$,?/]";
+  return `sips?:(?:${user}+@)?${FAST_HOST_PORT_RE}`;
+}
+/** @internal uri-parameters the fast path takes: lower-case names, no escapes */
+export const FAST_URI_PARAMS_RE = "(?:;[a-z0-9\\-_.!~*'()\\[\\]/:&+$]+(?:=[A-Za-z0-9\\-_.!~*'()\\[\\]/:&+$]*)?)*";
+const FAST_SIP_URI = new RegExp(`^${fastSipUriBaseRe(true)}${FAST_URI_PARAMS_RE}$`);
 
 /**
- * Splits `;name=value;flag` parameters already validated by a fast-path expression (no
- * escapes, no quotes, names needing no lower-casing) into `params`.
+ * @internal Splits `;name=value;flag` parameters at `s[i, end)`, already validated by a
+ * fast-path expression (no escapes, no quotes, no whitespace, names needing no lower-casing),
+ * into `params`. `firstWins`: URI parameters keep the first of a repeated name, generic
+ * parameters the last.
  */
-function splitParams(p: string, params: Params, firstWins: boolean): void {
-  const n = p.length;
-  let i = 0;
-  while (i < n) {
-    let next = p.indexOf(';', i + 1);
-    if (next < 0) next = n;
-    const eq = p.indexOf('=', i + 1);
+export function splitFastParams(s: string, i: number, end: number, params: Params, firstWins: boolean): void {
+  while (i < end) {
+    let next = s.indexOf(';', i + 1);
+    if (next < 0 || next > end) next = end;
+    const eq = s.indexOf('=', i + 1);
     let name: string;
     let value: string | null;
     if (eq >= 0 && eq < next) {
-      name = p.slice(i + 1, eq);
-      value = p.slice(eq + 1, next);
+      name = s.slice(i + 1, eq);
+      value = s.slice(eq + 1, next);
     } else {
-      name = p.slice(i + 1, next);
+      name = s.slice(i + 1, next);
       value = null;
     }
     if (!firstWins || params.size === 0 || !params.has(name)) params.set(name, value);
@@ -740,34 +747,65 @@ function splitParams(p: string, params: Params, firstWins: boolean): void {
   }
 }
 
-/** @internal {@link splitParams} for the grammar's generic parameters (a repeated name: last wins). */
-export function splitGenericParams(p: string, params: Params): void {
-  splitParams(p, params, false);
+/**
+ * @internal The host type of `s[start, end)`, a host the fast path validated: an IPv4 address
+ * ends in a label starting with a digit, a host name in one starting with a letter.
+ */
+export function fastHostType(s: string, start: number, end: number): HostType {
+  const dot = s.lastIndexOf('.', end - 1);
+  return dot >= start && isDigit(s.charCodeAt(dot + 1)) ? 'ipv4' : 'domain';
+}
+
+/** @internal The port digits `s[start, end)`, or -1 when outside 1-65535. */
+export function fastPort(s: string, start: number, end: number): number {
+  let v = 0;
+  for (let i = start; i < end; i++) v = v * 10 + s.charCodeAt(i) - 0x30;
+  return v >= 1 && v <= 65535 ? v : -1;
+}
+
+/**
+ * @internal Builds the URI `s[start, end)` that matched {@link fastSipUriBaseRe} and {@link FAST_URI_PARAMS_RE}; undefined when
+ * the port is out of range (the full parser then has the last word).
+ */
+export function buildFastSipUri(s: string, start: number, end: number): SipUri | undefined {
+  const sips = s.charCodeAt(start + 3) !== 0x3a;
+  let i = sips ? start + 5 : start + 4;
+  let user: string | undefined;
+  const at = s.indexOf('@', i);
+  if (at >= 0 && at < end) {
+    user = s.slice(i, at);
+    i = at + 1;
+  }
+  let semi = s.indexOf(';', i);
+  if (semi < 0 || semi > end) semi = end;
+  const colon = s.indexOf(':', i);
+  let hostEnd = semi;
+  let port = -1;
+  if (colon >= 0 && colon < semi) {
+    hostEnd = colon;
+    port = fastPort(s, colon + 1, semi);
+    if (port < 0) return undefined;
+  }
+  const params: Params = new Map();
+  if (semi < end) splitFastParams(s, semi, end, params, true);
+  const uri: SipUri = {
+    kind: 'sip',
+    scheme: sips ? 'sips' : 'sip',
+    host: s.slice(i, hostEnd),
+    hostType: fastHostType(s, i, hostEnd),
+    params,
+    headers: [],
+  };
+  if (user !== undefined) uri.user = user;
+  if (port >= 0) uri.port = port;
+  return uri;
 }
 
 /** The fast path of {@link parseUriSpan}, or undefined when it does not apply. */
 function fastSipUri(text: string, start: number, end: number): SipUri | undefined {
-  FAST_SIP_URI.lastIndex = start;
-  const m = FAST_SIP_URI.exec(text);
-  if (m === null || FAST_SIP_URI.lastIndex !== end) return undefined;
-  let port: number | undefined;
-  const portText = m[5];
-  if (portText !== undefined) {
-    port = +portText;
-    if (port < 1 || port > 65535) return undefined;
-  }
-  const params: Params = new Map();
-  const p = m[6]!;
-  if (p.length) splitParams(p, params, true);
-  const host = m[3];
-  const uri: SipUri =
-    host !== undefined
-      ? { kind: 'sip', scheme: m[1] === 'sip' ? 'sip' : 'sips', host, hostType: 'domain', params, headers: [] }
-      : { kind: 'sip', scheme: m[1] === 'sip' ? 'sip' : 'sips', host: m[4]!, hostType: 'ipv4', params, headers: [] };
-  const user = m[2];
-  if (user !== undefined) uri.user = user;
-  if (port !== undefined) uri.port = port;
-  return uri;
+  if (start !== 0 || end !== text.length) return undefined;
+  if (!FAST_SIP_URI.test(text)) return undefined;
+  return buildFastSipUri(text, start, end);
 }
 
 /** @internal {@link parseUri} over `text[start, end)`, without cutting the substring first. */
