@@ -199,6 +199,27 @@ class ServerTx implements ServerTransaction {
   }
 }
 
+/**
+ * §8.2.7: a tag for a response sent without a transaction, which "MUST be generated … in a
+ * manner that will generate the same tag for the same request consistently": a hash of what
+ * identifies the request (top Via branch and sent-by, Call-ID, From tag, CSeq).
+ */
+export function statelessTag(req: SipRequest): string {
+  const via = req.topVia;
+  const text =
+    (via ? `${via.params.get('branch') ?? ''}|${via.host}|${via.port ?? ''}` : '') +
+    `|${req.get('call-id') ?? ''}|${req.fromTag ?? ''}|${req.get('cseq') ?? ''}`;
+  // FNV-1a, 2 × 32 bits (§19.3 asks for at least 32 bits of randomness; this is as unique as the request).
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x811c9dc5) >>> 0;
+  }
+  return h1.toString(36) + h2.toString(36);
+}
+
 /** The bytes a final response was last sent as, so a lingering transaction replays them without serializing again. */
 const lastBytes = new WeakMap<SipMessage, Buffer>();
 
@@ -293,7 +314,7 @@ export class SipCore {
         const status = r.error.code === 'BAD_VERSION' ? 505 : 400;
         this.prepareInbound(p, source);
         const res = createResponse(p, status, {
-          toTag: p.toTag ?? newTag(),
+          toTag: p.toTag ?? statelessTag(p),
           reason: status === 400 ? r.error.reason : undefined,
         });
         this.sendStateless(res, responseTarget(p.topVia!), transport);
@@ -561,7 +582,7 @@ export class SipCore {
     status: number,
     init?: Parameters<typeof createResponse>[2],
   ): void {
-    const res = createResponse(req, status, { toTag: req.toTag ?? newTag(), ...init });
+    const res = createResponse(req, status, { toTag: req.toTag ?? statelessTag(req), ...init });
     this.sendStateless(res, responseTarget(req.topVia!), transport);
   }
 

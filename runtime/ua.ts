@@ -95,6 +95,8 @@ class CallHandle implements Call {
   bye: SipRequest | undefined;
   /** The CANCEL that ended the call, when the caller gave up. */
   cancel: SipRequest | undefined;
+  /** The last session description Parrot sent in this dialog (for re-INVITE answers, §14). */
+  localSdp: { body: Buffer; contentType: string } | undefined;
   private waiters: Array<{ until: CallState; resolve: () => void; reject: (e: Error) => void }> = [];
 
   constructor(
@@ -411,6 +413,8 @@ export class UserAgent implements TransactionUser {
       if (!res.has('contact')) res.append('Contact', this.contactFor(tx));
       if (!call.dialog) this.createDialog(call, res);
     }
+    if (status >= 200 && status < 300 && res.body.length)
+      call.localSdp = { body: res.body, contentType: res.get('content-type') ?? 'application/sdp' };
     tx.respond(res);
     if (status >= 200 && status < 300) call.dialog?.send({ type: 'dialog.sent2xx', response: res });
     else if (status >= 300) call.dialog?.send({ type: 'dialog.rejected' });
@@ -513,7 +517,19 @@ export class UserAgent implements TransactionUser {
     const ctx: RequestContext = { request: req, call, remote: tx.source };
     switch (req.method) {
       case 'INVITE':
-        return this.runCallback('onReinvite', ctx, tx, call, () => ({ status: 200 }), true);
+        // §14.2 with §13.2.1: the 2xx to a re-INVITE carries an answer to its offer (or, without
+        // one, an offer): by default, the session description already in force.
+        return this.runCallback(
+          'onReinvite',
+          ctx,
+          tx,
+          call,
+          () =>
+            call.localSdp
+              ? { status: 200, body: call.localSdp.body, contentType: call.localSdp.contentType }
+              : { status: 200 },
+          true,
+        );
       case 'INFO':
         return this.runCallback('onInfo', ctx, tx, call, () => ({ status: 200 }));
       case 'MESSAGE':
@@ -546,6 +562,8 @@ export class UserAgent implements TransactionUser {
       const res = decisionToResponse(tx, decision, 200, reinvite ? 'application/sdp' : 'text/plain');
       if (reinvite && res.status >= 200 && res.status < 300 && !res.has('contact'))
         res.append('Contact', this.contactFor(tx));
+      if (reinvite && call && res.status >= 200 && res.status < 300 && res.body.length)
+        call.localSdp = { body: res.body, contentType: res.get('content-type') ?? 'application/sdp' };
       tx.respond(res);
       if (reinvite && call?.dialog) {
         call.dialog.send({ type: 'dialog.reinviteAnswered' });

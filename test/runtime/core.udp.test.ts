@@ -280,3 +280,25 @@ describe('client transactions', () => {
     expect(sipText(['OPTIONS sip:a@b SIP/2.0'])).toBe('OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 0\r\n\r\n');
   });
 });
+
+describe('§8.2.7 stateless responses', () => {
+  it('the same malformed request gets the same To tag each time; another request gets another', async () => {
+    const parrot = await createParrot({ transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+    const peer = await UdpPeer.open();
+    try {
+      const port = parrot.addresses[0]!.port;
+      const bad = request('OPTIONS', peer.port, { branch: 'z9hG4bKsame1' }).replace(/From: .*\r\n/, '');
+      peer.send(bad, port);
+      peer.send(bad, port);
+      peer.send(request('OPTIONS', peer.port, { branch: 'z9hG4bKother1' }).replace(/From: .*\r\n/, ''), port);
+      await peer.waitFor(3);
+      const tags = peer.received.map((r) => /To: .*;tag=([^\r;]+)/.exec(r.text)?.[1]);
+      expect(tags[0]).toBeDefined();
+      expect(tags[1]).toBe(tags[0]);
+      expect(tags[2]).not.toBe(tags[0]);
+    } finally {
+      await peer.close();
+      await parrot.stop();
+    }
+  });
+});

@@ -223,7 +223,6 @@ describe('UAS calls', () => {
         seen.push(`message in ${call ? 'dialog' : 'no dialog'}`);
         return { status: 202 };
       },
-      onReinvite: () => ({ status: 200, body: SDP }),
     });
     const { peer, port, parrot } = ctx;
     peer.send(invite(peer.port, 'indialog-1'), port);
@@ -236,6 +235,9 @@ describe('UAS calls', () => {
     peer.send(inDialog('INVITE', peer.port, ok, 4, ['Content-Type: application/sdp'], SDP), port);
     const reOk = await untilStatus(peer, 200, 'INVITE');
     expect(reOk.cseq.seq).toBe(4);
+    // §14.2 / §13.2.1: without onReinvite, the answer is the session description in force.
+    expect(reOk.body.toString()).toBe(SDP);
+    expect(reOk.contentType?.type).toBe('application/sdp');
     peer.send(inDialog('ACK', peer.port, ok, 4), port);
     await peer.settle(30);
     expect(seen).toEqual(['info Signal=5', 'message in dialog']);
