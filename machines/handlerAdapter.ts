@@ -118,6 +118,29 @@ const handlingInvite = {
 } as const;
 
 /**
+ * How a call in a dialog ends: the peer's BYE, or ours. Before the ACK the dialog holds our BYE
+ * back until the ACK arrives or times out (§15: "MUST NOT send a BYE on a confirmed dialog until
+ * it has received an ACK for its 2xx response or until the server transaction times out").
+ */
+const endingInDialog = {
+  'sip.bye': {
+    target: '#handlerAdapter.ended',
+    actions: [
+      { type: 'callback', params: 'onBye' },
+      { type: 'endBecause', params: 'bye' },
+    ],
+  },
+  'call.hangup': {
+    target: 'terminating',
+    actions: ['hangupDialog', { type: 'endBecause', params: 'hangup' }],
+  },
+  'runtime.shutdown': {
+    target: 'terminating',
+    actions: ['hangupDialog', { type: 'endBecause', params: 'shutdown' }],
+  },
+} as const;
+
+/**
  * The handler adapter machine. On start it emits `adapter.invite`; the runtime runs the
  * application's onInvite with the call handle and reports the outcome as `handler.done` or
  * `handler.error` (an invoked promise actor would do the same at the cost of one more actor and
@@ -217,6 +240,7 @@ export const handlerAdapterMachine = setup({
         waitingForAck: {
           entry: { type: 'enterState', params: 'waitingForAck' },
           on: {
+            ...endingInDialog,
             'sip.ack': {
               target: 'inCall',
               actions: [
@@ -229,42 +253,12 @@ export const handlerAdapterMachine = setup({
               target: '#handlerAdapter.ended',
               actions: { type: 'endBecause', params: 'ackTimeout' },
             },
-            // The dialog sends the BYE once the ACK arrives (§15).
-            'call.hangup': {
-              target: 'terminating',
-              actions: ['hangupDialog', { type: 'endBecause', params: 'hangup' }],
-            },
-            'runtime.shutdown': {
-              target: 'terminating',
-              actions: ['hangupDialog', { type: 'endBecause', params: 'shutdown' }],
-            },
-            'sip.bye': {
-              target: '#handlerAdapter.ended',
-              actions: [
-                { type: 'callback', params: 'onBye' },
-                { type: 'endBecause', params: 'bye' },
-              ],
-            },
           },
         },
         inCall: {
           entry: { type: 'enterState', params: 'inCall' },
           on: {
-            'sip.bye': {
-              target: '#handlerAdapter.ended',
-              actions: [
-                { type: 'callback', params: 'onBye' },
-                { type: 'endBecause', params: 'bye' },
-              ],
-            },
-            'call.hangup': {
-              target: 'terminating',
-              actions: ['hangupDialog', { type: 'endBecause', params: 'hangup' }],
-            },
-            'runtime.shutdown': {
-              target: 'terminating',
-              actions: ['hangupDialog', { type: 'endBecause', params: 'shutdown' }],
-            },
+            ...endingInDialog,
             'sip.ack': {},
           },
         },
