@@ -105,6 +105,14 @@ type Ev = DialogEvent;
 const requestOf = (e: Ev): SipRequest => (e as Extract<Ev, { type: 'sip.request' }>).request;
 const txOf = (e: Ev): TransactionRef => (e as Extract<Ev, { type: 'sip.request' }>).tx;
 
+/** A number 0–10 that varies from request to request (Call-ID and CSeq), without randomness. */
+function spread(req: SipRequest): number {
+  let h = req.cseq.seq;
+  const id = req.callId;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(h) % 11;
+}
+
 /**
  * Builds a request within the dialog (§12.2.1.1): Request-URI = remote target, To = remote URI
  * with the remote tag, From = local URI with the local tag, Call-ID of the dialog, CSeq = the
@@ -189,7 +197,9 @@ export const dialogMachine = setup({
       type: 'dialog.reply' as const,
       tx: txOf(event),
       status: 500,
-      headers: { 'Retry-After': String(Math.floor(Math.random() * 10)) },
+      // §14.2: "a Retry-After header field with a randomly chosen value of between 0 and 10
+      // seconds". A machine draws no random numbers: the value is spread by the request instead.
+      headers: { 'Retry-After': String(spread(requestOf(event))) },
     })),
     reply491: emit(({ event }) => ({ type: 'dialog.reply' as const, tx: txOf(event), status: 491 })),
     passToTu: emit(({ event }) => ({

@@ -256,8 +256,8 @@ describe('UAS calls', () => {
     const oks = peer.received.filter(
       (r) => (r.message as SipResponse).status === 200 && r.message!.cseq.method === 'INVITE',
     );
-    // Sent at 0 and retransmitted at 20, 60, 140, 220 … ms until 64·T1 = 1,280 ms.
-    expect(oks.length).toBeGreaterThan(5);
+    // Retransmitted until 64·T1 (the exact schedule is proven on a simulated clock in test/machines/dialog.test.ts).
+    expect(oks.length).toBeGreaterThan(1);
     expect(new Set(oks.map((o) => o.text)).size).toBe(1);
     peer.send(replyTo(bye, 200), port);
     await peer.settle(50);
