@@ -2,7 +2,7 @@
  * Transaction benchmark: server non-INVITE transactions per second through the whole inbound
  * path (parse → route → registry → serverNonInviteTransaction actor → TU → response serialized
  * and handed to the transport), over an in-memory transport, and heap bytes per live
- * transaction. Prints one JSON line. Run with `npm run bench:transactions`.
+ * transaction (actor alive, awaiting its TU) and per lingering one (answered, absorbing). Prints one JSON line. Run with `npm run bench:transactions`.
  */
 import { SimulatedClock } from 'xstate';
 import type { Endpoint } from '../actors/transport/udp';
@@ -66,22 +66,32 @@ function throughput(): number {
 throughput(); // warm-up
 const rate = Math.max(throughput(), throughput());
 
-// Memory: keep LIVE transactions alive (no clock advance) and measure the heap they hold.
+// Memory, two figures: a transaction whose TU has not answered yet (its actor is alive), and
+// one that answered and lingers (absorbing retransmissions until Timer J, see
+// TransactionLingerEffect). Neither is let go: the clock does not advance.
 const gc = (globalThis as { gc?: () => void }).gc;
 const LIVE = 10000;
-let heapPerTx: number | null = null;
-if (gc) {
+function heapPer(tu: 'silent' | 'answering'): number | null {
+  if (!gc) return null;
   const clock = new SimulatedClock();
-  const { core, transport } = makeCore(clock);
+  const supervisor = new Supervisor({ clock });
+  const core: SipCore = new SipCore(
+    { supervisor },
+    tu === 'silent' ? { onRequest: () => undefined } : defaultTransactionUser(() => core),
+  );
+  const transport = new MemoryTransport();
+  core.addTransport(transport);
   const live = Array.from({ length: LIVE }, (_, i) => options(N + i));
   gc();
   const before = process.memoryUsage().heapUsed;
   for (const m of live) core.receive(m, source, transport);
   gc();
   const after = process.memoryUsage().heapUsed;
-  heapPerTx = Math.round((after - before) / LIVE);
   if (core.registry.serverTransactions.size !== LIVE) throw new Error('transactions did not stay live');
+  return Math.round((after - before) / LIVE);
 }
+const heapAwaitingTu = heapPer('silent');
+const heapLingering = heapPer('answering');
 
 console.log(
   JSON.stringify({
@@ -89,6 +99,7 @@ console.log(
     transactions: N,
     ops_per_s: Math.round(rate),
     us_per_transaction: +(1e6 / rate).toFixed(1),
-    heap_bytes_per_live_transaction: heapPerTx,
+    heap_bytes_per_transaction_awaiting_tu: heapAwaitingTu,
+    heap_bytes_per_lingering_transaction: heapLingering,
   }),
 );
