@@ -535,7 +535,13 @@ export class UserAgent implements TransactionUser {
       case 'MESSAGE':
         return this.runCallback('onMessage', ctx, tx, call, () => ({ status: 200 }));
       case 'UPDATE':
-        return this.runCallback('onUpdate', ctx, tx, call, () => ({ status: 200 }));
+        // RFC 3311 §5.2: an UPDATE with an offer gets its answer in the 2xx; by default, the
+        // session description in force.
+        return this.runCallback('onUpdate', ctx, tx, call, () =>
+          req.body.length && call.localSdp
+            ? { status: 200, body: call.localSdp.body, contentType: call.localSdp.contentType }
+            : { status: 200 },
+        );
       case 'OPTIONS':
         return this.runCallback('onOptions', ctx, tx, call, () => this.capabilities(tx));
       default:

@@ -239,6 +239,10 @@ describe('UAS calls', () => {
     expect(reOk.body.toString()).toBe(SDP);
     expect(reOk.contentType?.type).toBe('application/sdp');
     peer.send(inDialog('ACK', peer.port, ok, 4), port);
+    // RFC 3311: an UPDATE with an offer gets the session description in force by default.
+    peer.send(inDialog('UPDATE', peer.port, ok, 5, ['Content-Type: application/sdp'], SDP), port);
+    const updOk = await untilStatus(peer, 200, 'UPDATE');
+    expect(updOk.body.toString()).toBe(SDP);
     await peer.settle(30);
     expect(seen).toEqual(['info Signal=5', 'message in dialog']);
     expect(parrot.calls[0]!.state).toBe('inCall');
