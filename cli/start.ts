@@ -23,9 +23,15 @@ export function startOptions(argv: string[], env: NodeJS.ProcessEnv): StartOptio
 /** An SDP answer on `address`; until media lands, the audio stream is declined (port 0, RFC 3264 §6). */
 function sdpAnswer(address: string): string {
   const ip = address.includes(':') ? 'IP6' : 'IP4';
-  return ['v=0', `o=parrot 1 1 IN ${ip} ${address}`, 's=parrot', `c=IN ${ip} ${address}`, 't=0 0', 'm=audio 0 RTP/AVP 0', ''].join(
-    '\r\n',
-  );
+  return [
+    'v=0',
+    `o=parrot 1 1 IN ${ip} ${address}`,
+    's=parrot',
+    `c=IN ${ip} ${address}`,
+    't=0 0',
+    'm=audio 0 RTP/AVP 0',
+    '',
+  ].join('\r\n');
 }
 
 /** The demo: answers every call at once and logs its life; hangs up calls left open for a minute. */

@@ -37,6 +37,7 @@ export const MACHINES: Array<{ name: string; machine: AnyStateMachine; descripti
   {
     name: 'handlerAdapter',
     machine: handlerAdapterMachine,
-    description: "One inbound call as the application's handler drives it: the only place user code is called from.",
+    description:
+      "One inbound call as the application's handler drives it: the only place user code is called from.",
   },
 ];

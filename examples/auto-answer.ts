@@ -8,7 +8,15 @@ import { createParrot, type Call } from '../runtime';
 
 /** An SDP answer that accepts no media yet (port 0 rejects the stream, RFC 3264 §6). */
 function sdpAnswer(address: string): string {
-  return ['v=0', `o=parrot 1 1 IN IP4 ${address}`, 's=parrot', `c=IN IP4 ${address}`, 't=0 0', 'm=audio 0 RTP/AVP 0', ''].join('\r\n');
+  return [
+    'v=0',
+    `o=parrot 1 1 IN IP4 ${address}`,
+    's=parrot',
+    `c=IN IP4 ${address}`,
+    't=0 0',
+    'm=audio 0 RTP/AVP 0',
+    '',
+  ].join('\r\n');
 }
 
 async function main(): Promise<void> {

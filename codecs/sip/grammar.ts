@@ -113,7 +113,13 @@ export function parseParams(
  * parsing stopped, or -1 when malformed. Names are lower-cased only when they hold an upper-case
  * letter; a repeated name keeps the last value.
  */
-export function parseParamsInto(s: string, i: number, n: number, params: Params, stopAtComma: boolean): number {
+export function parseParamsInto(
+  s: string,
+  i: number,
+  n: number,
+  params: Params,
+  stopAtComma: boolean,
+): number {
   let c: number;
   while (i < n && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
   while (i < n) {
@@ -225,6 +231,14 @@ const DISPLAY: Record<string, string> = {
 const canonicalCache = new Map<string, string>();
 
 /**
+ * The internalized copy of `s` (V8 keeps property names internalized): comparing header keys
+ * that all are is a pointer comparison, which the `key ===` scans over header fields rely on.
+ */
+function intern(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
+
+/**
  * The canonical lower-case long-form name of a header name as written.
  *
  * @example
@@ -236,7 +250,11 @@ export function canonicalHeaderName(name: string): string {
   if (hit !== undefined) return hit;
   const lower = name.toLowerCase();
   const canon = lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
-  if (canonicalCache.size < 1024) canonicalCache.set(name, canon);
+  if (canonicalCache.size < 1024) {
+    const interned = intern(canon);
+    canonicalCache.set(name, interned);
+    return interned;
+  }
   return canon;
 }
 

@@ -5,21 +5,26 @@
  * answer (so a UAS can send its 400 or 505).
  */
 import { canonicalHeaderName, isTokenChar } from './grammar';
-import { MAX_CSEQ, parseCSeq, parseNameAddr, parseUInt, parseViaList } from './headers';
+import {
+  isSip20Bytes,
+  MAX_CSEQ,
+  parseCSeq,
+  parseNameAddr,
+  parseUInt,
+  parseViaList,
+  scanCSeq,
+  scanNameAddr,
+  scanVia,
+} from './headers';
 import { EMPTY_BODY, type HeaderField, SipRequest, SipResponse, type SipMessage } from './message';
 import {
-  type CSeq,
   DEFAULT_PARSE_LIMITS,
-  type HostType,
-  type NameAddr,
-  type Params,
   type SipParseErrorCode,
   type SipParseLimits,
-  type SipUri,
   type Uri,
   type Via,
 } from './types';
-import { parseUri } from './uri';
+import { parseUri, scannedUriEnd, scanSipUri } from './uri';
 
 /** Why a message could not be parsed, and where. */
 export interface SipParseError {
@@ -73,7 +78,7 @@ export function parseSipMessage(buf: Buffer, options?: ParseOptions): SipParseRe
   // reference.
   const winEnd = len - start > WINDOW ? start + WINDOW : len;
   const win = buf.toString('utf8', start, winEnd);
-  if (win.length === winEnd - start) {
+  if (win.length === winEnd - start || asciiHead(win)) {
     const r = parseFast(buf, win, start, options);
     if (r !== undefined) return r;
   }
@@ -143,8 +148,7 @@ function parseSipMessageGeneral(buf: Buffer, options?: ParseOptions): SipParseRe
       if (!isTokenChar(method.charCodeAt(i))) return fail('BAD_METHOD', start + i, 'method is not a token');
     const uriText = startLine.slice(sp1 + 1, sp2);
     const version = startLine.slice(sp2 + 1);
-    if (!SIP_VERSION.test(version))
-      return fail('BAD_START_LINE', byteOffset(sp2 + 1), 'no SIP-Version');
+    if (!SIP_VERSION.test(version)) return fail('BAD_START_LINE', byteOffset(sp2 + 1), 'no SIP-Version');
     const uri: Uri | undefined = parseUri(uriText);
     message = new SipRequest(
       method,
@@ -337,6 +341,16 @@ function parseSipMessageGeneral(buf: Buffer, options?: ParseOptions): SipParseRe
 /** Bytes decoded up front by the fast path; longer heads take the general path. */
 const WINDOW = 4096;
 
+/**
+ * True when the decoded window `s` holds a CRLFCRLF and everything before it is ASCII (a body
+ * that is not, UTF-8 or binary, does not matter): then string index i is byte start + i up to
+ * the end of the head, which is all the fast path reads.
+ */
+function asciiHead(s: string): boolean {
+  const p = s.indexOf('\r\n\r\n');
+  return p > 0 && Buffer.byteLength(s.slice(0, p), 'utf8') === p;
+}
+
 /** token characters (§25.1), indexed by byte */
 const TOKEN_BYTE = new Uint8Array(256);
 for (let c = 0; c < 128; c++) if (isTokenChar(c)) TOKEN_BYTE[c] = 1;
@@ -388,20 +402,89 @@ interface KnownName {
  * through `canonicalHeaderName`.
  */
 const KNOWN_SPELLINGS = [
-  'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Content-Length', 'Content-Type',
-  'Max-Forwards', 'Allow', 'Supported', 'User-Agent', 'Server', 'Route', 'Record-Route',
-  'Expires', 'Require', 'Authorization', 'Proxy-Authorization', 'WWW-Authenticate',
-  'Proxy-Authenticate', 'Event', 'Subscription-State', 'Allow-Events', 'Accept', 'Date',
-  'Min-Expires', 'Call-Id', 'Session-Expires', 'Min-SE', 'RSeq', 'RAck', 'Refer-To',
-  'Referred-By', 'Timestamp', 'Organization', 'Warning', 'Privacy', 'P-Asserted-Identity',
-  'P-Preferred-Identity', 'Reason', 'Content-Disposition', 'Content-Encoding', 'Content-Language',
-  'Accept-Encoding', 'Accept-Language', 'Proxy-Require', 'Unsupported', 'Authentication-Info',
-  'Subject', 'MIME-Version', 'Path', 'Service-Route', 'Retry-After', 'Priority', 'Reply-To',
-  'In-Reply-To', 'Alert-Info', 'Call-Info', 'Error-Info', 'Replaces', 'Diversion', 'History-Info',
-  'v', 'f', 't', 'i', 'm', 'l', 'c', 'k', 's', 'o', 'u', 'r', 'b', 'x', 'e',
+  'Via',
+  'From',
+  'To',
+  'Call-ID',
+  'CSeq',
+  'Contact',
+  'Content-Length',
+  'Content-Type',
+  'Max-Forwards',
+  'Allow',
+  'Supported',
+  'User-Agent',
+  'Server',
+  'Route',
+  'Record-Route',
+  'Expires',
+  'Require',
+  'Authorization',
+  'Proxy-Authorization',
+  'WWW-Authenticate',
+  'Proxy-Authenticate',
+  'Event',
+  'Subscription-State',
+  'Allow-Events',
+  'Accept',
+  'Date',
+  'Min-Expires',
+  'Call-Id',
+  'Session-Expires',
+  'Min-SE',
+  'RSeq',
+  'RAck',
+  'Refer-To',
+  'Referred-By',
+  'Timestamp',
+  'Organization',
+  'Warning',
+  'Privacy',
+  'P-Asserted-Identity',
+  'P-Preferred-Identity',
+  'Reason',
+  'Content-Disposition',
+  'Content-Encoding',
+  'Content-Language',
+  'Accept-Encoding',
+  'Accept-Language',
+  'Proxy-Require',
+  'Unsupported',
+  'Authentication-Info',
+  'Subject',
+  'MIME-Version',
+  'Path',
+  'Service-Route',
+  'Retry-After',
+  'Priority',
+  'Reply-To',
+  'In-Reply-To',
+  'Alert-Info',
+  'Call-Info',
+  'Error-Info',
+  'Replaces',
+  'Diversion',
+  'History-Info',
+  'v',
+  'f',
+  't',
+  'i',
+  'm',
+  'l',
+  'c',
+  'k',
+  's',
+  'o',
+  'u',
+  'r',
+  'b',
+  'x',
+  'e',
 ];
 /** Known spellings by first byte, and by length. */
-const KNOWN_BY_FIRST: Array<KnownName[] | undefined> = new Array<KnownName[] | undefined>(256).fill(undefined);
+const KNOWN_BY_FIRST: Array<KnownName[] | undefined> = new Array<KnownName[] | undefined>(256).fill(
+  undefined,
+);
 const KNOWN_BY_LENGTH: KnownName[][] = [];
 for (const name of KNOWN_SPELLINGS) {
   const key = canonicalHeaderName(name);
@@ -419,9 +502,11 @@ function knownBeforeColon(b: Buffer, at: number): KnownName | undefined {
     const k = list[j]!;
     const codes = k.codes;
     const len = codes.length;
+    // The colon where this spelling would end rules most candidates out at once.
+    if (b[at + len] !== 58 /* : */) continue;
     let i = 1;
     while (i < len && b[at + i] === codes[i]) i++;
-    if (i === len && b[at + len] === 58 /* : */) return k;
+    if (i === len) return k;
   }
   return undefined;
 }
@@ -447,14 +532,20 @@ const HAS_SPACE = /[\s]/;
 
 /**
  * The fast path of {@link parseSipMessage}: `s` is the decoded window starting at byte `start`
- * of `b`, one UTF-16 unit per byte, so byte `start + i` stands for `s[i]` in every test below
- * (they only ask "is it this ASCII character", which a byte and its decoded unit answer alike).
+ * of `b`, one UTF-16 unit per byte at least up to the first CRLFCRLF (the fast path never reads
+ * past it), so byte `start + i` stands for `s[i]` in every test below (they only ask "is it this
+ * ASCII character", which a byte and its decoded unit answer alike).
  *
  * Returns the result for a message that parses, with the general path's exact value, or
  * undefined for anything else — no CRLFCRLF in the window, a bare-LF empty line before it,
  * folding, odd CRs, any error at all — which then goes the general way.
  */
-function parseFast(b: Buffer, s: string, start: number, options: ParseOptions | undefined): SipParseResult | undefined {
+function parseFast(
+  b: Buffer,
+  s: string,
+  start: number,
+  options: ParseOptions | undefined,
+): SipParseResult | undefined {
   const maxHeaderCount = options?.maxHeaderCount ?? DEFAULT_PARSE_LIMITS.maxHeaderCount;
   const maxHeaderLength = options?.maxHeaderLength ?? DEFAULT_PARSE_LIMITS.maxHeaderLength;
   const o = start;
@@ -465,28 +556,33 @@ function parseFast(b: Buffer, s: string, start: number, options: ParseOptions | 
   const sl = b[o + lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
   // A line still ending in CR would lose it too if it were the last before the empty line.
   if (sl < 1 || b[o + sl - 1] === 13) return undefined;
-  let message: SipMessage;
-  let isRequest: boolean;
+  // The message is built at the end, once it is known to parse.
+  let isRequest = false;
+  let status = 0;
+  let reason = '';
+  let method = '';
+  let uri: Uri | undefined;
+  let uriText = '';
   if (sl > 4 && b[o] === 83 /* S */ && b[o + 1] === 73 && b[o + 2] === 80 && b[o + 3] === 47) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
-    if (sl < 11 || !isSip20At(b, o) || b[o + 7] !== 32 || !(sl === 11 || b[o + 11] === 32)) return undefined;
-    const status = threeDigits(b, o + 8);
+    if (sl < 11 || !isSip20Bytes(b, o) || b[o + 7] !== 32 || !(sl === 11 || b[o + 11] === 32))
+      return undefined;
+    status = threeDigits(b, o + 8);
     if (status < 100 || status > 699) return undefined;
-    message = new SipResponse(status, s.slice(12, sl));
-    isRequest = false;
+    reason = s.slice(12, sl);
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version
     const sp1 = s.indexOf(' ');
     if (sp1 <= 0 || sp1 >= sl) return undefined;
     const sp2 = s.indexOf(' ', sp1 + 1);
     // "SIP/2.0" ends the line: no third space.
-    if (sp2 < 0 || sl - sp2 !== 8 || !isSip20At(b, o + sp2 + 1)) return undefined;
+    if (sp2 < 0 || sl - sp2 !== 8 || !isSip20Bytes(b, o + sp2 + 1)) return undefined;
     for (let i = 0; i < sp1; i++) if (TOKEN_BYTE[b[o + i]!] !== 1) return undefined;
-    const uriText = s.slice(sp1 + 1, sp2);
-    let uri: Uri | undefined = scanSipUri(b, s, o, o + sp1 + 1, o + sp2, false);
-    if (uri === undefined || uriEndAt !== o + sp2) uri = parseUri(uriText);
+    uriText = s.slice(sp1 + 1, sp2);
+    uri = scanSipUri(b, s, o, o + sp1 + 1, o + sp2, false);
+    if (uri === undefined || scannedUriEnd() !== o + sp2) uri = parseUri(uriText);
     if (uri === undefined) return undefined;
-    message = new SipRequest(s.slice(0, sp1), uri, [], EMPTY_BODY, uriText);
+    method = s.slice(0, sp1);
     isRequest = true;
   }
 
@@ -612,28 +708,19 @@ function parseFast(b: Buffer, s: string, start: number, options: ParseOptions | 
     }
     pos = e + 1;
   }
-  message.headers = headers;
 
   // ---- body (§18.3) ----
   const bodyStart = start + n + 4;
   const available = b.length - bodyStart;
-  if (contentLength === undefined) {
-    if (options?.stream) return undefined;
-    message.body = available > 0 ? b.subarray(bodyStart) : EMPTY_BODY;
-  } else if (contentLength > available) {
-    return undefined;
-  } else {
-    message.body = contentLength > 0 ? b.subarray(bodyStart, bodyStart + contentLength) : EMPTY_BODY;
-  }
+  if (contentLength === undefined ? options?.stream : contentLength > available) return undefined;
 
   // ---- mandatory headers (§8.1.1), parsed eagerly so routing never sees a bad one ----
   if (viaCount === 0 || callIdIdx < 0 || cseqIdx < 0 || fromIdx < 0 || toIdx < 0) return undefined;
   // Each from the bytes when it has the usual shape, else from the value by the reference parser.
   let vias: Via[] | undefined;
   for (let v = 0; v < viaCount; v++) {
-    const list =
-      scanVia(b, s, o, viaFields[3 * v + 1]!, viaFields[3 * v + 2]!) ??
-      parseViaList(headers[viaFields[3 * v]!]!.value);
+    const one = scanVia(b, s, o, viaFields[3 * v + 1]!, viaFields[3 * v + 2]!);
+    const list = one ? [one] : parseViaList(headers[viaFields[3 * v]!]!.value);
     if (!list) return undefined;
     if (vias) for (let j = 0; j < list.length; j++) vias.push(list[j]!);
     else vias = list;
@@ -646,9 +733,21 @@ function parseFast(b: Buffer, s: string, start: number, options: ParseOptions | 
   if (!from) return undefined;
   const to = scanNameAddr(b, s, o, toAt, toEnd) ?? parseNameAddr(headers[toIdx]!.value);
   if (!to) return undefined;
+  const body =
+    contentLength === undefined
+      ? available > 0
+        ? b.subarray(bodyStart)
+        : EMPTY_BODY
+      : contentLength > 0
+        ? b.subarray(bodyStart, bodyStart + contentLength)
+        : EMPTY_BODY;
+  let message: SipMessage;
   if (isRequest) {
-    if (cseq.method !== (message as SipRequest).method) return undefined;
+    if (cseq.method !== method) return undefined;
     if (mfIdx >= 0 && parseUInt(headers[mfIdx]!.value) === undefined) return undefined;
+    message = new SipRequest(method, uri!, headers, body, uriText);
+  } else {
+    message = new SipResponse(status, reason, headers, body);
   }
   message._via = vias!;
   message._callId = callId;
@@ -656,349 +755,6 @@ function parseFast(b: Buffer, s: string, start: number, options: ParseOptions | 
   message._from = from;
   message._to = to;
   return { ok: true, message };
-}
-
-// ---- byte scanners for the fast path ---------------------------------------------------------
-// The fields every message is routed on (Request-URI, Via, From, To, CSeq), read straight from
-// the bytes in one pass that both validates and finds the pieces, for their usual shapes only.
-// Each mirrors the reference parser (uri.ts, headers.ts) step by step on that subset and gives
-// up (undefined) on anything else — escapes, quotes with backslashes, whitespace inside, IPv6,
-// passwords, URI headers, commas — and the caller then asks the reference parser.
-
-/** Byte classes. */
-const B_TOKEN = 1;
-/** user = unreserved / user-unreserved (escapes not taken here) */
-const B_USER = 2;
-/** paramchar = param-unreserved / unreserved (escapes not taken here) */
-const B_PARAM = 4;
-/** gen-value characters: token / host ("[", "]", ":") */
-const B_GEN_VALUE = 8;
-const BYTE_CLASS = new Uint8Array(256);
-{
-  const mark = (chars: string, flag: number): void => {
-    for (let i = 0; i < chars.length; i++) BYTE_CLASS[chars.charCodeAt(i)]! |= flag;
-  };
-  const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  for (let c = 0; c < 128; c++) if (isTokenChar(c)) BYTE_CLASS[c]! |= B_TOKEN | B_GEN_VALUE;
-  mark(':[]', B_GEN_VALUE);
-  mark(alnum + "-_.!~*'()&=+$,;?/", B_USER);
-  mark(alnum + "-_.!~*'()[]/:&+$", B_PARAM);
-}
-
-// Results of scanHostPort.
-let hostEndAt = 0;
-let hostIsV4 = false;
-let hostUpper = false;
-let portValue = -1;
-
-/** isIpv4 (uri.ts) on bytes. */
-function ipv4At(b: Buffer, start: number, end: number): boolean {
-  let i = start;
-  for (let octet = 0; octet < 4; octet++) {
-    if (octet > 0) {
-      if (i >= end || b[i] !== 0x2e) return false;
-      i++;
-    }
-    const first = i;
-    let v = 0;
-    let c: number;
-    while (i < end && i - first < 3 && (c = b[i]! - 0x30) >= 0 && c <= 9) {
-      v = v * 10 + c;
-      i++;
-    }
-    if (i === first || v > 255) return false;
-  }
-  return i === end;
-}
-
-/**
- * `host [":" port]` at `b[i]` (hostname or IPv4; an IPv6 reference gives up), as parseHostAt
- * and parsePortAt (uri.ts) read it. Returns the index after it, or -1.
- */
-function scanHostPort(b: Buffer, i: number, end: number): number {
-  const start = i;
-  let digitsAndDots = true;
-  let hasUpper = false;
-  let labelsOk = true;
-  let labelStart = start;
-  let prevLabelStart = start;
-  while (i < end) {
-    const c = b[i]!;
-    if (c === 0x2e) {
-      if (i === labelStart || b[i - 1] === 0x2d) labelsOk = false;
-      prevLabelStart = labelStart;
-      labelStart = i + 1;
-    } else if (c >= 0x30 && c <= 0x39) {
-      // digit
-    } else if (c >= 0x61 && c <= 0x7a) {
-      digitsAndDots = false;
-    } else if (c === 0x2d) {
-      digitsAndDots = false;
-      if (i === labelStart) labelsOk = false;
-    } else if (c >= 0x41 && c <= 0x5a) {
-      digitsAndDots = false;
-      hasUpper = true;
-    } else {
-      break;
-    }
-    i++;
-  }
-  if (i === start) return -1;
-  hostEndAt = i;
-  hostUpper = hasUpper;
-  if (digitsAndDots && ipv4At(b, start, i)) {
-    hostIsV4 = true;
-  } else {
-    if (!labelsOk) return -1;
-    let top: number;
-    if (labelStart === i) {
-      top = prevLabelStart; // trailing dot
-    } else {
-      if (b[i - 1] === 0x2d) return -1;
-      top = labelStart;
-    }
-    const t = b[top]! | 0x20;
-    if (t < 0x61 || t > 0x7a) return -1;
-    hostIsV4 = false;
-  }
-  portValue = -1;
-  if (i < end && b[i] === 0x3a) {
-    const ps = ++i;
-    let v = 0;
-    let d: number;
-    while (i < end && (d = b[i]! - 0x30) >= 0 && d <= 9) {
-      v = v * 10 + d;
-      if (v > 65535) return -1;
-      i++;
-    }
-    if (i === ps || v === 0) return -1;
-    portValue = v;
-  }
-  return i;
-}
-
-/** The host scanned by the last scanHostPort, starting at byte `at`. */
-function scannedHost(s: string, o: number, at: number): string {
-  const h = s.slice(at - o, hostEndAt - o);
-  return hostUpper ? h.toLowerCase() : h;
-}
-
-/** Where the last scanSipUri stopped. */
-let uriEndAt = 0;
-
-/**
- * A `sip:` / `sips:` URI at `b[i]`, as parseSipAt (uri.ts) reads it, up to the first byte that
- * cannot continue it (left in `uriEndAt` for the caller to check). `addrSpec`: the URI of a
- * name-addr without angle brackets, which ends at the first ';'.
- */
-function scanSipUri(b: Buffer, s: string, o: number, i: number, end: number, addrSpec: boolean): SipUri | undefined {
-  if (end - i < 5 || b[i] !== 0x73 || b[i + 1] !== 0x69 || b[i + 2] !== 0x70) return undefined;
-  let sips = false;
-  if (b[i + 3] === 0x3a) {
-    i += 4;
-  } else if (b[i + 3] === 0x73 && b[i + 4] === 0x3a) {
-    sips = true;
-    i += 5;
-  } else {
-    return undefined;
-  }
-  // userinfo: the user runs to the '@'; without one, the host starts here.
-  let user: string | undefined;
-  let j = i;
-  while (j < end) {
-    const c = b[j]!;
-    if ((BYTE_CLASS[c]! & B_USER) === 0 || (addrSpec && c === 0x3b)) break;
-    j++;
-  }
-  if (j < end && b[j] === 0x40) {
-    if (j === i) return undefined;
-    user = s.slice(i - o, j - o);
-    i = j + 1;
-  }
-  const hostAt = i;
-  i = scanHostPort(b, i, end);
-  if (i < 0) return undefined;
-  const host = scannedHost(s, o, hostAt);
-  const hostType: HostType = hostIsV4 ? 'ipv4' : 'domain';
-  const port = portValue;
-  const params: Params = new Map();
-  if (!addrSpec) {
-    while (i < end && b[i] === 0x3b) {
-      const ns = ++i;
-      let upper = false;
-      let c = 0;
-      while (i < end && (BYTE_CLASS[(c = b[i]!)]! & B_PARAM) !== 0) {
-        if (c <= 0x5a && c >= 0x41) upper = true;
-        i++;
-      }
-      if (i === ns) return undefined;
-      const name = upper ? s.slice(ns - o, i - o).toLowerCase() : s.slice(ns - o, i - o);
-      let value: string | null = null;
-      if (i < end && c === 0x3d) {
-        const vs = ++i;
-        while (i < end && (BYTE_CLASS[b[i]!]! & B_PARAM) !== 0) i++;
-        value = s.slice(vs - o, i - o);
-      }
-      if (params.size === 0 || !params.has(name)) params.set(name, value);
-    }
-  }
-  // '%' escapes, '?' headers and the like stop here; the caller sees an unexpected byte.
-  uriEndAt = i;
-  const uri: SipUri = { kind: 'sip', scheme: sips ? 'sips' : 'sip', host, hostType, params, headers: [] };
-  if (user !== undefined) uri.user = user;
-  if (port >= 0) uri.port = port;
-  return uri;
-}
-
-/**
- * generic-params `b[i, end)` into `params`, as parseParamsInto (grammar.ts) reads them when
- * they hold no whitespace and no quoted values; false otherwise.
- */
-function scanGenericParams(b: Buffer, s: string, o: number, i: number, end: number, params: Params): boolean {
-  while (i < end) {
-    if (b[i] !== 0x3b) return false;
-    const ns = ++i;
-    let upper = false;
-    let c = 0;
-    while (i < end && (BYTE_CLASS[(c = b[i]!)]! & B_TOKEN) !== 0) {
-      if (c <= 0x5a && c >= 0x41) upper = true;
-      i++;
-    }
-    if (i === ns) return false;
-    const name = upper ? s.slice(ns - o, i - o).toLowerCase() : s.slice(ns - o, i - o);
-    let value: string | null = null;
-    if (i < end && c === 0x3d) {
-      const vs = ++i;
-      while (i < end && (BYTE_CLASS[b[i]!]! & B_GEN_VALUE) !== 0) i++;
-      if (i === vs) return false;
-      value = s.slice(vs - o, i - o);
-    }
-    params.set(name, value);
-  }
-  return true;
-}
-
-/** The usual transports, upper-cased without allocating. */
-function transportAt(s: string, o: number, b: Buffer, from: number, to: number): string {
-  const len = to - from;
-  if (len === 3) {
-    const x = b[from];
-    const y = b[from + 1];
-    const z = b[from + 2];
-    if (x === 0x55 && y === 0x44 && z === 0x50) return 'UDP';
-    if (x === 0x54 && y === 0x43 && z === 0x50) return 'TCP';
-    if (x === 0x54 && y === 0x4c && z === 0x53) return 'TLS';
-  }
-  return s.slice(from - o, to - o).toUpperCase();
-}
-
-/** One Via value `b[i, end)` without commas, as parseViaList (headers.ts) reads it. */
-function scanVia(b: Buffer, s: string, o: number, i: number, end: number): Via[] | undefined {
-  if (end - i < 10 || !isSip20At(b, i) || b[i + 7] !== 0x2f) return undefined;
-  i += 8;
-  const ts = i;
-  while (i < end && (BYTE_CLASS[b[i]!]! & B_TOKEN) !== 0) i++;
-  if (i === ts || i >= end || b[i] !== 0x20) return undefined;
-  const transport = transportAt(s, o, b, ts, i);
-  const hostAt = ++i;
-  i = scanHostPort(b, i, end);
-  if (i < 0) return undefined;
-  const host = scannedHost(s, o, hostAt);
-  const hostType: HostType = hostIsV4 ? 'ipv4' : 'domain';
-  const port = portValue;
-  const params: Params = new Map();
-  if (!scanGenericParams(b, s, o, i, end, params)) return undefined;
-  const via: Via = { protocol: 'SIP/2.0', transport, host, hostType, params };
-  if (port >= 0) via.port = port;
-  return [via];
-}
-
-/** A From / To value `b[i, end)`, as parseNameAddr (headers.ts) reads it. */
-function scanNameAddr(b: Buffer, s: string, o: number, i: number, end: number): NameAddr | undefined {
-  let displayName: string | undefined;
-  let c = b[i];
-  let uri: SipUri | undefined;
-  if (c === 0x73 /* s */ && b[i + 1] === 0x69 && b[i + 2] === 0x70 && (b[i + 3] === 0x3a || b[i + 3] === 0x73)) {
-    // addr-spec (a '<' anywhere would stop the scan: then "sip…" was a display name, invalid)
-    uri = scanSipUri(b, s, o, i, end, true);
-    if (uri === undefined) return undefined;
-    i = uriEndAt;
-    if (i < end && b[i] !== 0x3b) return undefined;
-  } else {
-    if (c === 0x22 /* " */) {
-      const ds = i + 1;
-      i = ds;
-      while (i < end && (c = b[i]) !== 0x22) {
-        if (c === 0x5c) return undefined;
-        i++;
-      }
-      if (i >= end) return undefined;
-      displayName = s.slice(ds - o, i - o);
-      i++;
-      while (i < end && ((c = b[i]) === 0x20 || c === 0x09)) i++;
-      if (c !== 0x3c) return undefined;
-    } else if (c !== 0x3c) {
-      // display-name = *(token LWS), single spaces; bytes past ASCII as the reference allows
-      const ds = i;
-      let collapse = false;
-      let de = i;
-      while (i < end) {
-        c = b[i]!;
-        if (c === 0x20 || c === 0x09) {
-          if (c === 0x09 || b[i + 1] === 0x20 || b[i + 1] === 0x09) collapse = true;
-        } else if (c === 0x3c) {
-          break;
-        } else if ((BYTE_CLASS[c]! & B_TOKEN) !== 0 || c > 127) {
-          de = i + 1;
-        } else {
-          return undefined;
-        }
-        i++;
-      }
-      if (i >= end) return undefined;
-      const dn = s.slice(ds - o, de - o);
-      displayName = collapse ? dn.replace(/[ \t]+/g, ' ') : dn;
-    }
-    // b[i] is '<'
-    uri = scanSipUri(b, s, o, i + 1, end, false);
-    if (uri === undefined || b[uriEndAt] !== 0x3e /* > */ || uriEndAt >= end) return undefined;
-    i = uriEndAt + 1;
-  }
-  const params: Params = new Map();
-  if (!scanGenericParams(b, s, o, i, end, params)) return undefined;
-  const na: NameAddr = { uri, params };
-  if (displayName !== undefined) na.displayName = displayName;
-  return na;
-}
-
-/** CSeq `b[i, end)`, as parseCSeq (headers.ts) reads it. */
-function scanCSeq(b: Buffer, s: string, o: number, i: number, end: number): CSeq | undefined {
-  const ds = i;
-  let seq = 0;
-  let d: number;
-  while (i < end && (d = b[i]! - 48) >= 0 && d <= 9) {
-    seq = seq * 10 + d;
-    if (seq > MAX_CSEQ) return undefined;
-    i++;
-  }
-  if (i === ds || i - ds > 10 || i >= end || b[i] !== 0x20) return undefined;
-  const ms = ++i;
-  while (i < end && (BYTE_CLASS[b[i]!]! & B_TOKEN) !== 0) i++;
-  if (i !== end || i === ms) return undefined;
-  return { seq, method: s.slice(ms - o, end - o) };
-}
-
-/** True when bytes `b[at, at + 7)` are `SIP/2.0`. */
-function isSip20At(b: Buffer, at: number): boolean {
-  return (
-    b[at] === 83 &&
-    b[at + 1] === 73 &&
-    b[at + 2] === 80 &&
-    b[at + 3] === 47 &&
-    b[at + 4] === 50 &&
-    b[at + 5] === 46 &&
-    b[at + 6] === 48
-  );
 }
 
 /** The value of the three ASCII digits at `b[at]`, or -1. */

@@ -141,7 +141,9 @@ export function createRequest(init: RequestInit): SipRequest {
   const uri = toUri(init.uri);
   const given = toNameAddr(init.from);
   // §8.1.1.3: the From tag is fresh for a new request; the caller's object is not changed.
-  const from = given.params.has('tag') ? given : { ...given, params: new Map(given.params).set('tag', newTag()) };
+  const from = given.params.has('tag')
+    ? given
+    : { ...given, params: new Map(given.params).set('tag', newTag()) };
   const to = toNameAddr(init.to);
   const callId = init.callId ?? newCallId();
   const cseq = { seq: init.cseq ?? 1, method: init.method };

@@ -439,45 +439,15 @@ function parsePortAt(s: string, i: number, end: number): number {
  */
 export function parseHostPort(text: string): { host: string; hostType: HostType; port?: number } | undefined {
   if (typeof text !== 'string') return undefined;
-  return parseHostPortSpan(text, 0, text.length);
-}
-
-/** @internal {@link parseHostPort} over `s[start, end)`, without cutting the substring first. */
-export function parseHostPortSpan(
-  s: string,
-  start: number,
-  end: number,
-): { host: string; hostType: HostType; port?: number } | undefined {
-  const he = parseHostAt(s, start, end);
+  const n = text.length;
+  const he = parseHostAt(text, 0, n);
   if (he < 0) return undefined;
-  if (he === end) return { host: hostOut, hostType: hostTypeOut };
-  if (s.charCodeAt(he) !== 0x3a) return undefined;
+  if (he === n) return { host: hostOut, hostType: hostTypeOut };
+  if (text.charCodeAt(he) !== 0x3a) return undefined;
   const host = hostOut;
   const hostType = hostTypeOut;
-  if (parsePortAt(s, he + 1, end) !== end) return undefined;
+  if (parsePortAt(text, he + 1, n) !== n) return undefined;
   return { host, hostType, port: portOut };
-}
-
-/**
- * @internal Parses `host [ ":" port ]` at the start of `s[start, end)` and says where it stopped,
- * which need not be `end` (the caller checks what follows); `port` is -1 when absent.
- */
-export function parseHostPortPrefix(
-  s: string,
-  start: number,
-  end: number,
-): { host: string; hostType: HostType; port: number; end: number } | undefined {
-  let i = parseHostAt(s, start, end);
-  if (i < 0) return undefined;
-  const host = hostOut;
-  const hostType = hostTypeOut;
-  let port = -1;
-  if (i < end && s.charCodeAt(i) === 0x3a) {
-    i = parsePortAt(s, i + 1, end);
-    if (i < 0) return undefined;
-    port = portOut;
-  }
-  return { host, hostType, port, end: i };
 }
 
 /**
@@ -692,148 +662,313 @@ function schemeEnd(s: string, start: number, end: number): number {
  */
 export function parseUri(text: string): Uri | undefined {
   if (typeof text !== 'string') return undefined;
-  return parseUriSpan(text, 0, text.length);
-}
-
-// ---- fast path --------------------------------------------------------------------------
-// The usual SIP URI — `sip:user@host:port;name=value`, lower-case scheme, host and parameter
-// names, no escapes, no headers — is validated by one native regular expression (much cheaper
-// than a character loop here) and then cut with indexOf/slice. Anything else, and anything the
-// expression does not take to the very end, goes through the full parser below, which stays
-// the reference: the fast path only ever answers what the full parser would.
-
-/** hostname, lower-case, without a trailing dot */
-const HOSTNAME_RE = '(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)*[a-z](?:[a-z0-9-]*[a-z0-9])?';
-const OCTET_RE = '(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]?[0-9])';
-/** IPv4address with every octet 0-255 */
-const IPV4_RE = `(?:${OCTET_RE}\\.){3}${OCTET_RE}`;
-/** @internal host (lower-case domain or IPv4) and optional port, for the other fast paths */
-export const FAST_HOST_PORT_RE = `(?:${HOSTNAME_RE}|${IPV4_RE})(?::[0-9]{1,5})?`;
-/**
- * @internal The start of a SIP URI the fast path takes: lower-case scheme, optional `user@`
- * (unreserved and user-unreserved characters, no escapes; `;` excluded unless
- * `semicolonInUser`), host, port. Source text for composing larger expressions.
- */
-export function fastSipUriBaseRe(semicolonInUser: boolean): string {
-  const user = semicolonInUser ? "[A-Za-z0-9\\-_.!~*'()&=+$,;?/]" : "[A-Za-z0-9\\-_.!~*'()&=+$,?/]";
-  return `sips?:(?:${user}+@)?${FAST_HOST_PORT_RE}`;
-}
-/** @internal uri-parameters the fast path takes: lower-case names, no escapes */
-export const FAST_URI_PARAMS_RE = "(?:;[a-z0-9\\-_.!~*'()\\[\\]/:&+$]+(?:=[A-Za-z0-9\\-_.!~*'()\\[\\]/:&+$]*)?)*";
-const FAST_SIP_URI = new RegExp(`^${fastSipUriBaseRe(true)}${FAST_URI_PARAMS_RE}$`);
-
-/**
- * @internal Splits `;name=value;flag` parameters at `s[i, end)`, already validated by a
- * fast-path expression (no escapes, no quotes, no whitespace, names needing no lower-casing),
- * into `params`. `firstWins`: URI parameters keep the first of a repeated name, generic
- * parameters the last.
- */
-export function splitFastParams(s: string, i: number, end: number, params: Params, firstWins: boolean): void {
-  while (i < end) {
-    let next = s.indexOf(';', i + 1);
-    if (next < 0 || next > end) next = end;
-    const eq = s.indexOf('=', i + 1);
-    let name: string;
-    let value: string | null;
-    if (eq >= 0 && eq < next) {
-      name = s.slice(i + 1, eq);
-      value = s.slice(eq + 1, next);
-    } else {
-      name = s.slice(i + 1, next);
-      value = null;
+  const n = text.length;
+  if (text.charCodeAt(0) === 0x73 /* s */) {
+    const b = stringBytes(text);
+    if (b !== undefined) {
+      const uri = scanSipUri(b, text, 0, 0, n, false);
+      if (uri !== undefined && scanUriEnd === n) return uri;
     }
-    if (!firstWins || params.size === 0 || !params.has(name)) params.set(name, value);
-    i = next;
   }
-}
-
-/**
- * @internal The host type of `s[start, end)`, a host the fast path validated: an IPv4 address
- * ends in a label starting with a digit, a host name in one starting with a letter.
- */
-export function fastHostType(s: string, start: number, end: number): HostType {
-  const dot = s.lastIndexOf('.', end - 1);
-  return dot >= start && isDigit(s.charCodeAt(dot + 1)) ? 'ipv4' : 'domain';
-}
-
-/** @internal The port digits `s[start, end)`, or -1 when outside 1-65535. */
-export function fastPort(s: string, start: number, end: number): number {
-  let v = 0;
-  for (let i = start; i < end; i++) v = v * 10 + s.charCodeAt(i) - 0x30;
-  return v >= 1 && v <= 65535 ? v : -1;
-}
-
-/**
- * @internal Builds the URI `s[start, end)` that matched {@link fastSipUriBaseRe} and {@link FAST_URI_PARAMS_RE}; undefined when
- * the port is out of range (the full parser then has the last word).
- */
-export function buildFastSipUri(s: string, start: number, end: number): SipUri | undefined {
-  const sips = s.charCodeAt(start + 3) !== 0x3a;
-  let i = sips ? start + 5 : start + 4;
-  let user: string | undefined;
-  const at = s.indexOf('@', i);
-  if (at >= 0 && at < end) {
-    user = s.slice(i, at);
-    i = at + 1;
+  const colon = schemeEnd(text, 0, n);
+  if (colon < 0) return undefined;
+  const c0 = text.charCodeAt(0) | 0x20;
+  const c1 = text.charCodeAt(1) | 0x20;
+  const c2 = text.charCodeAt(2) | 0x20;
+  if (c0 === 0x73 && c1 === 0x69 && c2 === 0x70) {
+    // "sip" / "sips", scheme case-insensitive (RFC 3261 §19.1.4: "SIP:" is "sip:")
+    if (colon === 3) return parseSipAt(text, 4, n, 'sip');
+    if (colon === 4 && (text.charCodeAt(3) | 0x20) === 0x73) return parseSipAt(text, 5, n, 'sips');
+  } else if (colon === 3 && c0 === 0x74 && c1 === 0x65 && c2 === 0x6c) {
+    return parseTelAt(text, 4, n);
   }
-  let semi = s.indexOf(';', i);
-  if (semi < 0 || semi > end) semi = end;
-  const colon = s.indexOf(':', i);
-  let hostEnd = semi;
-  let port = -1;
-  if (colon >= 0 && colon < semi) {
-    hostEnd = colon;
-    port = fastPort(s, colon + 1, semi);
-    if (port < 0) return undefined;
-  }
-  const params: Params = new Map();
-  if (semi < end) splitFastParams(s, semi, end, params, true);
-  const uri: SipUri = {
-    kind: 'sip',
-    scheme: sips ? 'sips' : 'sip',
-    host: s.slice(i, hostEnd),
-    hostType: fastHostType(s, i, hostEnd),
-    params,
-    headers: [],
+  if (colon + 1 >= n) return undefined;
+  for (let i = colon + 1; i < n; i++) if (isSpaceOrControl(text.charCodeAt(i))) return undefined;
+  const uri: AbsoluteUri = {
+    kind: 'absolute',
+    scheme: lowerAscii(text.slice(0, colon)),
+    opaque: text.slice(colon + 1),
   };
-  if (user !== undefined) uri.user = user;
-  if (port >= 0) uri.port = port;
   return uri;
 }
 
-/** The fast path of {@link parseUriSpan}, or undefined when it does not apply. */
-function fastSipUri(text: string, start: number, end: number): SipUri | undefined {
-  if (start !== 0 || end !== text.length) return undefined;
-  if (!FAST_SIP_URI.test(text)) return undefined;
-  return buildFastSipUri(text, start, end);
+// ---- fast path: byte scanners ------------------------------------------------------------
+// The usual shapes of the fields every message is routed on are read straight from bytes, in
+// one pass that both validates and finds the pieces; the message parser hands them its input
+// buffer, the string functions a scratch copy of their argument. A scanner mirrors the full
+// parser step by step on that subset and gives up (undefined) on anything else — escapes,
+// IPv6, passwords, URI headers, whitespace inside — and the full parser then answers. Reading
+// bytes from a Buffer costs a fraction of charCodeAt, and no regular expression is run.
+//
+// Convention: byte `i` of `b` stands for character `i - o` of the string `s` the pieces are
+// cut from; every test asks "is it this ASCII byte", which the byte and its character answer
+// alike (callers guarantee one byte per character).
+
+/** byte class: user = unreserved / user-unreserved (escapes not taken) */
+const B_USER = 1;
+/** byte class: paramchar = param-unreserved / unreserved (escapes not taken) */
+const B_PARAM = 2;
+/** classes of each byte value */
+const BYTE_CLASS = new Uint8Array(256);
+(function fillByteClasses(): void {
+  const mark = (chars: string, flag: number): void => {
+    for (let i = 0; i < chars.length; i++) BYTE_CLASS[chars.charCodeAt(i)]! |= flag;
+  };
+  const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  mark(alnum + "-_.!~*'()&=+$,;?/", B_USER);
+  mark(alnum + "-_.!~*'()[]/:&+$", B_PARAM);
+})();
+
+const SCRATCH = Buffer.alloc(4096);
+
+/**
+ * @internal The characters of `s` as bytes in a scratch buffer (valid until the next call),
+ * or undefined unless `s` is short and pure ASCII. One native UTF-8 write does both: it writes
+ * as many bytes as characters only when every character is ASCII (and the scratch holds the
+ * longest UTF-8 form of any string this short, so nothing is cut).
+ */
+export function stringBytes(s: string): Buffer | undefined {
+  const n = s.length;
+  if (n > SCRATCH.length >> 2) return undefined;
+  return SCRATCH.write(s, 0) === n ? SCRATCH : undefined;
 }
 
-/** @internal {@link parseUri} over `text[start, end)`, without cutting the substring first. */
-export function parseUriSpan(text: string, start: number, end: number): Uri | undefined {
-  if (text.charCodeAt(start) === 0x73) {
-    const fast = fastSipUri(text, start, end);
-    if (fast !== undefined) return fast;
+interface KnownParam {
+  name: string;
+  codes: Uint8Array;
+}
+
+/**
+ * Common parameter names, by length. Their literals are internalized strings with their hash
+ * computed, so using one as a Map key allocates nothing and hashes nothing.
+ */
+const KNOWN_PARAMS: KnownParam[][] = [];
+for (const name of [
+  'tag',
+  'branch',
+  'rport',
+  'received',
+  'transport',
+  'lr',
+  'maddr',
+  'ttl',
+  'user',
+  'method',
+  'expires',
+  'q',
+  'ob',
+  'comp',
+  'refresher',
+  'id',
+  'reason',
+  'duration',
+  'boundary',
+  'charset',
+  'handling',
+  'purpose',
+]) {
+  while (KNOWN_PARAMS.length <= name.length) KNOWN_PARAMS.push([]);
+  KNOWN_PARAMS[name.length]!.push({ name, codes: Buffer.from(name, 'latin1') });
+}
+
+/** @internal The literal for the parameter name `b[at, at + len)`, or a slice of `s`. */
+export function paramName(b: Uint8Array, s: string, o: number, at: number, len: number): string {
+  if (len < KNOWN_PARAMS.length) {
+    const list = KNOWN_PARAMS[len]!;
+    for (let j = 0; j < list.length; j++) {
+      const codes = list[j]!.codes;
+      let i = 0;
+      while (i < len && b[at + i] === codes[i]) i++;
+      if (i === len) return list[j]!.name;
+    }
   }
-  const c0 = text.charCodeAt(start) | 0x20;
-  const c1 = text.charCodeAt(start + 1) | 0x20;
-  const c2 = text.charCodeAt(start + 2) | 0x20;
-  if (c0 === 0x73 && c1 === 0x69 && c2 === 0x70 && start + 3 < end) {
-    // "sip" / "sips", scheme case-insensitive (RFC 3261 §19.1.4: "SIP:" is "sip:")
-    const c3 = text.charCodeAt(start + 3);
-    if (c3 === 0x3a) return parseSipAt(text, start + 4, end, 'sip');
-    if ((c3 | 0x20) === 0x73 && start + 4 < end && text.charCodeAt(start + 4) === 0x3a)
-      return parseSipAt(text, start + 5, end, 'sips');
+  return s.slice(at - o, at - o + len);
+}
+
+// What the last scanHostPort / scanSipUri read.
+let scanHostEnd = 0;
+let scanHostV4 = false;
+let scanHostUpper = false;
+let scanPort = -1;
+let scanUriEnd = 0;
+
+/** isIpv4 on bytes. */
+function ipv4At(b: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (i >= end || b[i] !== 0x2e) return false;
+      i++;
+    }
+    const first = i;
+    let v = 0;
+    let d: number;
+    while (i < end && i - first < 3 && (d = b[i]! - 0x30) >= 0 && d <= 9) {
+      v = v * 10 + d;
+      i++;
+    }
+    if (i === first || v > 255) return false;
   }
-  const colon = schemeEnd(text, start, end);
-  if (colon < 0) return undefined;
-  if (colon === start + 3 && c0 === 0x74 && c1 === 0x65 && c2 === 0x6c) return parseTelAt(text, start + 4, end);
-  if (colon + 1 >= end) return undefined;
-  for (let i = colon + 1; i < end; i++) if (isSpaceOrControl(text.charCodeAt(i))) return undefined;
-  const uri: AbsoluteUri = {
-    kind: 'absolute',
-    scheme: lowerAscii(text.slice(start, colon)),
-    opaque: text.slice(colon + 1, end),
-  };
+  return i === end;
+}
+
+/**
+ * @internal `host [":" port]` at `b[i]` (host name or IPv4; an IPv6 reference gives up), read
+ * as parseHostAt and parsePortAt read it. Returns the index after it, or -1; the host is then
+ * {@link scannedHost}, the port {@link scannedPort}.
+ */
+export function scanHostPort(b: Uint8Array, i: number, end: number): number {
+  const start = i;
+  let digitsAndDots = true;
+  let hasUpper = false;
+  let labelsOk = true;
+  let labelStart = start;
+  let prevLabelStart = start;
+  while (i < end) {
+    const c = b[i]!;
+    if (c === 0x2e) {
+      if (i === labelStart || b[i - 1] === 0x2d) labelsOk = false;
+      prevLabelStart = labelStart;
+      labelStart = i + 1;
+    } else if (c >= 0x30 && c <= 0x39) {
+      // digit
+    } else if (c >= 0x61 && c <= 0x7a) {
+      digitsAndDots = false;
+    } else if (c === 0x2d) {
+      digitsAndDots = false;
+      if (i === labelStart) labelsOk = false;
+    } else if (c >= 0x41 && c <= 0x5a) {
+      digitsAndDots = false;
+      hasUpper = true;
+    } else {
+      break;
+    }
+    i++;
+  }
+  if (i === start) return -1;
+  scanHostEnd = i;
+  scanHostUpper = hasUpper;
+  if (digitsAndDots && ipv4At(b, start, i)) {
+    scanHostV4 = true;
+  } else {
+    if (!labelsOk) return -1;
+    let top: number;
+    if (labelStart === i) {
+      top = prevLabelStart; // trailing dot
+    } else {
+      if (b[i - 1] === 0x2d) return -1;
+      top = labelStart;
+    }
+    const t = b[top]! | 0x20;
+    if (t < 0x61 || t > 0x7a) return -1;
+    scanHostV4 = false;
+  }
+  scanPort = -1;
+  if (i < end && b[i] === 0x3a) {
+    const ps = ++i;
+    let v = 0;
+    let d: number;
+    while (i < end && (d = b[i]! - 0x30) >= 0 && d <= 9) {
+      v = v * 10 + d;
+      if (v > 65535) return -1;
+      i++;
+    }
+    if (i === ps || v === 0) return -1;
+    scanPort = v;
+  }
+  return i;
+}
+
+/** @internal The host read by the last {@link scanHostPort} call, which started at `at`. */
+export function scannedHost(s: string, o: number, at: number): string {
+  const h = s.slice(at - o, scanHostEnd - o);
+  return scanHostUpper ? h.toLowerCase() : h;
+}
+
+/** @internal The host type read by the last {@link scanHostPort} call. */
+export function scannedHostType(): HostType {
+  return scanHostV4 ? 'ipv4' : 'domain';
+}
+
+/** @internal The port read by the last {@link scanHostPort} call, -1 when absent. */
+export function scannedPort(): number {
+  return scanPort;
+}
+
+/** @internal Where the last {@link scanSipUri} stopped. */
+export function scannedUriEnd(): number {
+  return scanUriEnd;
+}
+
+/**
+ * @internal A `sip:` / `sips:` URI at `b[i]`, read as parseSipAt reads it, up to the first
+ * byte that cannot continue it ({@link scannedUriEnd}, for the caller to check). `addrSpec`:
+ * the URI of a name-addr without angle brackets, which ends at the first ';'.
+ */
+export function scanSipUri(
+  b: Uint8Array,
+  s: string,
+  o: number,
+  i: number,
+  end: number,
+  addrSpec: boolean,
+): SipUri | undefined {
+  if (end - i < 5 || b[i] !== 0x73 || b[i + 1] !== 0x69 || b[i + 2] !== 0x70) return undefined;
+  let sips = false;
+  if (b[i + 3] === 0x3a) {
+    i += 4;
+  } else if (b[i + 3] === 0x73 && b[i + 4] === 0x3a) {
+    sips = true;
+    i += 5;
+  } else {
+    return undefined;
+  }
+  // userinfo: the user runs to the '@'; without one the host starts here (and an '@' further
+  // on stops every scan below, so the caller sees it).
+  let user: string | undefined;
+  let j = i;
+  while (j < end) {
+    const c = b[j]!;
+    if ((BYTE_CLASS[c]! & B_USER) === 0 || (addrSpec && c === 0x3b)) break;
+    j++;
+  }
+  if (j < end && b[j] === 0x40) {
+    if (j === i) return undefined;
+    user = s.slice(i - o, j - o);
+    i = j + 1;
+  }
+  const hostAt = i;
+  i = scanHostPort(b, i, end);
+  if (i < 0) return undefined;
+  const host = scannedHost(s, o, hostAt);
+  const hostType = scannedHostType();
+  const port = scanPort;
+  const params: Params = new Map();
+  if (!addrSpec) {
+    while (i < end && b[i] === 0x3b) {
+      const ns = ++i;
+      let upper = false;
+      let c = 0;
+      while (i < end && (BYTE_CLASS[(c = b[i]!)]! & B_PARAM) !== 0) {
+        if (c <= 0x5a && c >= 0x41) upper = true;
+        i++;
+      }
+      if (i === ns) return undefined;
+      const name = upper ? s.slice(ns - o, i - o).toLowerCase() : paramName(b, s, o, ns, i - ns);
+      let value: string | null = null;
+      if (i < end && c === 0x3d) {
+        const vs = ++i;
+        while (i < end && (BYTE_CLASS[b[i]!]! & B_PARAM) !== 0) i++;
+        value = s.slice(vs - o, i - o);
+      }
+      if (params.size === 0 || !params.has(name)) params.set(name, value);
+    }
+  }
+  // '%' escapes, '?' headers and the like stop here: the caller sees an unexpected byte.
+  scanUriEnd = i;
+  const uri: SipUri = { kind: 'sip', scheme: sips ? 'sips' : 'sip', host, hostType, params, headers: [] };
+  if (user !== undefined) uri.user = user;
+  if (port >= 0) uri.port = port;
   return uri;
 }
 

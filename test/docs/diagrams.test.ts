@@ -13,7 +13,8 @@ describe('docs/machines diagrams', () => {
 
   it('draws every state and the named timers of a machine', () => {
     const text = toMermaid(MACHINES.find((m) => m.name === 'serverInviteTransaction')!.machine);
-    for (const s of ['proceeding', 'accepted', 'completed', 'confirmed', 'terminated']) expect(text).toContain(s);
+    for (const s of ['proceeding', 'accepted', 'completed', 'confirmed', 'terminated'])
+      expect(text).toContain(s);
     expect(text).toContain('after timerH');
     expect(text).toContain('[*] --> proceeding');
   });
