@@ -23,14 +23,15 @@ const PROBE = 'x-path-probe';
 /**
  * The message with a folded `X-Path-Probe` header before its empty line, when that is clear:
  * the head ends at the first CRLFCRLF after any leading CRLFs, no bare-LF empty line comes
- * first, and the last line does not end in a CR of its own (the reference drops that CR on the
- * last line only, so a line after it would change it).
+ * first, and the last line does not end in a CR or LF of its own (the reference drops that CR on
+ * the last line only, and an LF there would leave an empty line before the probe).
  */
 function withFoldedProbe(buf: Buffer): Buffer | undefined {
   let start = 0;
   while (buf[start] === 13 || buf[start] === 10) start++;
   const end = buf.indexOf('\r\n\r\n', start);
-  if (end <= start || buf[end - 1] === 13) return undefined;
+  // A head ending in a bare LF would give the probe an empty line before it.
+  if (end <= start || buf[end - 1] === 13 || buf[end - 1] === 10) return undefined;
   const lf = buf.indexOf('\n\n', start);
   if (lf >= 0 && lf < end) return undefined;
   return Buffer.concat([buf.subarray(0, end), Buffer.from('\r\nX-Path-Probe: a\r\n b'), buf.subarray(end)]);
