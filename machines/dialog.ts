@@ -9,7 +9,7 @@
  * `dialog.send` (send this in-dialog request in a client transaction), `transport.send`
  * (retransmit the 2xx), `dialog.ack`, `dialog.ackTimeout`, `dialog.ended`.
  */
-import { and, assign, emit, setup } from 'xstate';
+import { and, assign, cancel, emit, raise, setup } from 'xstate';
 import { createRequest, type HeaderInput } from '../codecs/sip/serialize';
 import type { SipRequest, SipResponse } from '../codecs/sip/message';
 import type { NameAddr, Uri } from '../codecs/sip/types';
@@ -73,7 +73,9 @@ export type DialogEvent =
       contentType?: string;
     }
   /** The final response (or a timeout, as 408) of a request this dialog sent. */
-  | { type: 'dialog.response'; method: string; status: number };
+  | { type: 'dialog.response'; method: string; status: number }
+  /** Internal: the 2xx retransmission timer (raised by the machine to itself). */
+  | { type: 'timer.retransmit2xx' };
 
 /** Effects a dialog emits. */
 export type DialogEmitted =
@@ -99,6 +101,8 @@ export interface DialogContext extends DialogState {
   endReason: DialogEndReason | undefined;
   /** Created from a 2xx (a UAC's dialog): starts confirmed. */
   confirmedAtStart: boolean;
+  /** The application hung up while our 2xx awaited its ACK: BYE once the ACK comes (§15). */
+  hangupRequested: boolean;
 }
 
 type Ev = DialogEvent;
@@ -176,6 +180,7 @@ export const dialogMachine = setup({
     // while our own 2xx still awaits its ACK is answered 491 (glare, the offer/answer is not done).
     reinviteWhilePending: ({ context }) => context.reinvitePending,
     reinviteWhileAwaitingAck: ({ context }) => context.pending2xx !== undefined,
+    hangupRequested: ({ context }) => context.hangupRequested,
   },
   actions: {
     trackRemoteSeq: assign({ remoteSeq: ({ event }) => requestOf(event).cseq.seq }),
@@ -215,6 +220,9 @@ export const dialogMachine = setup({
     }),
     // §13.3.1.4: "the 2xx response is passed to the transport with an interval that starts at T1
     // seconds and doubles for each retransmission until it reaches T2 seconds"
+    armRetransmit: raise({ type: 'timer.retransmit2xx' }, { id: 'retransmit2xx', delay: 'retransmit2xx' }),
+    disarmRetransmit: cancel('retransmit2xx'),
+    requestHangup: assign({ hangupRequested: true }),
     retransmit2xx: emit(({ context }) => ({ type: 'transport.send' as const, message: context.pending2xx! })),
     backOff: assign({
       retransmitInterval: ({ context }) => Math.min(2 * context.retransmitInterval, context.t2),
@@ -254,6 +262,7 @@ export const dialogMachine = setup({
       reinvitePending: false,
       endReason: undefined,
       confirmedAtStart: input.confirmed ?? false,
+      hangupRequested: false,
     };
   },
   initial: 'early',
@@ -305,8 +314,12 @@ export const dialogMachine = setup({
             'dialog.hangup': { target: '#dialog.terminating', actions: ['nextLocalSeq', 'sendBye'] },
           },
         },
+        // §13.3.1.4: the 2xx goes out again at T1, 2·T1 … capped at T2 until the ACK arrives.
+        // The retransmission timer is a delayed event the state raises to itself, so re-arming it
+        // never restarts ackTimeout (an `after` in a re-entered state would).
         awaitingAck: {
-          initial: 'retransmitting',
+          entry: 'armRetransmit',
+          exit: 'disarmRetransmit',
           after: {
             ackTimeout: {
               target: '#dialog.terminating',
@@ -320,33 +333,18 @@ export const dialogMachine = setup({
             },
           },
           on: {
-            'sip.ack': { target: 'established', actions: ['clear2xx', 'passAck'] },
+            'timer.retransmit2xx': { actions: ['retransmit2xx', 'backOff', 'armRetransmit'] },
+            'sip.ack': [
+              {
+                guard: 'hangupRequested',
+                target: '#dialog.terminating',
+                actions: ['clear2xx', 'passAck', 'nextLocalSeq', 'sendBye'],
+              },
+              { target: 'established', actions: ['clear2xx', 'passAck'] },
+            ],
             // "the callee's UA MUST NOT send a BYE on a confirmed dialog until it has received an
             // ACK for its 2xx response or until the server transaction times out" (§15): remember it.
-            'dialog.hangup': { target: 'hangupAfterAck' },
-          },
-          states: {
-            retransmitting: {
-              after: {
-                retransmit2xx: {
-                  target: 'retransmitting',
-                  reenter: true,
-                  actions: ['retransmit2xx', 'backOff'],
-                },
-              },
-            },
-          },
-        },
-        hangupAfterAck: {
-          after: {
-            retransmit2xx: { target: 'hangupAfterAck', reenter: true, actions: ['retransmit2xx', 'backOff'] },
-            ackTimeout: { target: '#dialog.terminating', actions: ['clear2xx', 'nextLocalSeq', 'sendBye'] },
-          },
-          on: {
-            'sip.ack': {
-              target: '#dialog.terminating',
-              actions: ['clear2xx', 'passAck', 'nextLocalSeq', 'sendBye'],
-            },
+            'dialog.hangup': { actions: 'requestHangup' },
           },
         },
       },

@@ -33,7 +33,7 @@ describe('dialog (RFC 3261 §12–§15)', () => {
     const r = start();
     expect(r.state()).toBe('early');
     r.actor.send({ type: 'dialog.sent2xx', response: ok() });
-    expect(r.state()).toEqual({ confirmed: { awaitingAck: 'retransmitting' } });
+    expect(r.state()).toEqual({ confirmed: 'awaitingAck' });
   });
 
   it('§13.3.1.4: the 2xx is retransmitted at T1, doubling to T2, until the ACK; then no more', () => {
@@ -125,6 +125,18 @@ describe('dialog (RFC 3261 §12–§15)', () => {
     const sends = r.tu().filter((l) => l.event.type === 'dialog.send');
     expect(sends).toHaveLength(1);
     expect((sends[0]!.event as { request: SipRequest }).request.cseq).toEqual({ seq: 101, method: 'BYE' });
+  });
+
+  it('§15: a hangup before an ACK that never comes still ends with a BYE at 64·T1, retransmissions going on until then', () => {
+    const r = start();
+    r.actor.send({ type: 'dialog.sent2xx', response: ok() });
+    r.clock.advanceTo(1000);
+    r.actor.send({ type: 'dialog.hangup' });
+    r.clock.advanceTo(32000);
+    expect(r.sendTimes()).toEqual([500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
+    const sends = r.tu().filter((l) => l.event.type === 'dialog.send');
+    expect(sends.map((l) => l.at)).toEqual([32000]);
+    expect((sends[0]!.event as { request: SipRequest }).request.method).toBe('BYE');
   });
 
   it('an early dialog ends when the INVITE is rejected', () => {
