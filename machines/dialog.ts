@@ -280,6 +280,9 @@ export const dialogMachine = setup({
             target: 'terminated',
             actions: ['trackRemoteSeq', 'reply200', { type: 'endBecause', params: 'bye' }],
           },
+          // The dialog-creating INVITE is still unanswered: another INVITE on the early dialog
+          // is refused with 491 (Request Pending); offers in early dialogs go in UPDATE (RFC 3311).
+          { guard: 'isInvite', actions: ['trackRemoteSeq', 'reply491'] },
           { actions: ['trackRemoteSeq', 'passToTu'] },
         ],
         'dialog.hangup': { target: 'terminated', actions: { type: 'endBecause', params: 'hangup' } },

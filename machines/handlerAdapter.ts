@@ -106,6 +106,14 @@ const handlingInvite = {
     target: '#handlerAdapter.ended',
     actions: ['respond503', 'markFinal', { type: 'endBecause', params: 'shutdown' }],
   },
+  // §15.1.2: a BYE on the early dialog ends the call; the runtime answers the INVITE 487.
+  'sip.bye': {
+    target: '#handlerAdapter.ended',
+    actions: [
+      { type: 'callback', params: 'onBye' },
+      { type: 'endBecause', params: 'bye' },
+    ],
+  },
   // §9.2: the core already answered 200 to the CANCEL and 487 to the INVITE.
   'sip.cancel': {
     target: '#handlerAdapter.ended',

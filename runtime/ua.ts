@@ -637,19 +637,20 @@ export class UserAgent implements TransactionUser {
 
   private callEnded(call: CallHandle): void {
     const reason = call.endReason ?? 'hangup';
+    // §15.1.2: a dialog ended by BYE while its INVITE is unanswered (an early dialog) "MUST still
+    // respond to any pending requests … It is RECOMMENDED that a 487 (Request Terminated)
+    // response be generated". The same holds for any other way a call ends unanswered.
+    if (call.tx.status < 200) call.tx.reply(487);
     call.setState('ended');
     this.calls.delete(call.id);
     this.byInvite.delete(call.tx);
     if (this.core.registry.calls.get(callKey(call.callId)) === call)
       this.core.registry.calls.delete(callKey(call.callId));
     call.end(reason);
-    // A dialog still waiting on nothing (early, never confirmed) ends with the call.
-    if (
-      call.dialog &&
-      call.dialog.getSnapshot().status === 'active' &&
-      call.dialog.getSnapshot().matches('early')
-    )
-      call.dialog.send({ type: 'dialog.rejected' });
+    // The dialog ends with the call: an early one at once, a confirmed one with a BYE (after
+    // the ACK, §15); one already ending or ended ignores this.
+    if (call.dialog && call.dialog.getSnapshot().status === 'active')
+      call.dialog.send({ type: 'dialog.hangup' });
     this.events.emit('call.end', call, reason);
     this.safely('onCallEnd', call, () => this.handler.onCallEnd?.(call, reason));
   }

@@ -139,6 +139,15 @@ describe('dialog (RFC 3261 §12–§15)', () => {
     expect((sends[0]!.event as { request: SipRequest }).request.method).toBe('BYE');
   });
 
+  it('an INVITE on an early dialog (the first still unanswered) gets 491', () => {
+    const r = start();
+    const i = invite();
+    i.cseq = { seq: 2, method: 'INVITE' };
+    r.actor.send({ type: 'sip.request', request: i, tx });
+    expect(r.tu().at(-1)?.event).toMatchObject({ type: 'dialog.reply', status: 491 });
+    expect(r.state()).toBe('early');
+  });
+
   it('an early dialog ends when the INVITE is rejected', () => {
     const r = start();
     r.actor.send({ type: 'dialog.rejected' });

@@ -196,6 +196,21 @@ describe('UAS calls', () => {
     expect(signal?.aborted).toBe(true);
   });
 
+  it('§15.1.2: a BYE on an early dialog gets 200 and the pending INVITE gets 487', async () => {
+    const ended: string[] = [];
+    ctx = await setup({ onInvite: (call) => call.ring(), onCallEnd: (_c, r) => void ended.push(r) });
+    const { peer, port, parrot } = ctx;
+    peer.send(invite(peer.port, 'early-bye'), port);
+    const ringing = await untilStatus(peer, 180);
+    peer.send(inDialog('BYE', peer.port, ringing, 2), port);
+    await untilStatus(peer, 200, 'BYE');
+    await untilStatus(peer, 487, 'INVITE');
+    await peer.settle(30);
+    expect(ended).toEqual(['bye']);
+    expect(parrot.calls).toEqual([]);
+    expect(parrot.core.registry.dialogs.size).toBe(0);
+  });
+
   it('§12.2.2: a request for an unknown dialog gets 481', async () => {
     ctx = await setup({ onInvite: () => ({ status: 200 }) });
     const { peer, port } = ctx;
