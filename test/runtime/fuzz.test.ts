@@ -65,7 +65,20 @@ function mutate(text: string, edits: Array<[number, number, 'set' | 'del' | 'ins
 
 const step = fc.record({
   call: fc.integer({ min: 0, max: 3 }),
-  kind: fc.constantFrom('INVITE', 'ACK', 'BYE', 'INFO', 'CANCEL', 'OPTIONS', 'REINVITE'),
+  kind: fc.constantFrom(
+    'INVITE',
+    'ACK',
+    'BYE',
+    'INFO',
+    'CANCEL',
+    'OPTIONS',
+    'REINVITE',
+    'UPDATE',
+    'MESSAGE',
+    'PRACK',
+    'FOO',
+    'REPLY',
+  ),
   cseq: fc.integer({ min: 1, max: 6 }),
   withTag: fc.boolean(),
   edits: fc.array(
@@ -84,7 +97,7 @@ describe('fuzzing the whole stack with mutated call flows', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 1, maxLength: 25 }),
-        fc.constantFrom('answer', 'ring', 'busy', 'throw', 'late'),
+        fc.constantFrom('answer', 'ring', 'busy', 'throw', 'late', 'hangup'),
         async (steps, behaviour) => {
           const clock = new SimulatedClock();
           const supervisor = new Supervisor({ clock });
@@ -104,6 +117,9 @@ describe('fuzzing the whole stack with mutated call flows', () => {
                 return undefined;
               },
               onInfo: () => ({ status: 200 }),
+              onCallStart: (call) => {
+                if (behaviour === 'hangup') queueMicrotask(() => void call.hangup().catch(() => undefined));
+              },
             },
             new EventEmitter<ParrotEvents>(),
             { warn: () => undefined, error: () => undefined },
