@@ -90,6 +90,15 @@ type Decision = ResponseDecision;
 const responseOf = (e: Ev): AdapterResponse => (e as Extract<Ev, { response: AdapterResponse }>).response;
 const decisionOf = (e: Ev): Decision => (e as Extract<Ev, { type: 'handler.done' }>).output as Decision;
 
+/** The peer's BYE ends the call, whatever state it was in (ringing or up). */
+const peerHungUp = {
+  target: '#handlerAdapter.ended',
+  actions: [
+    { type: 'callback', params: 'onBye' },
+    { type: 'endBecause', params: 'bye' },
+  ],
+} as const;
+
 const handlingInvite = {
   'call.ring': { target: 'proceeding', actions: 'respond180' },
   'call.progress': { target: 'proceeding', actions: 'respondFromEvent' },
@@ -107,13 +116,7 @@ const handlingInvite = {
     actions: ['respond503', 'markFinal', { type: 'endBecause', params: 'shutdown' }],
   },
   // §15.1.2: a BYE on the early dialog ends the call; the runtime answers the INVITE 487.
-  'sip.bye': {
-    target: '#handlerAdapter.ended',
-    actions: [
-      { type: 'callback', params: 'onBye' },
-      { type: 'endBecause', params: 'bye' },
-    ],
-  },
+  'sip.bye': peerHungUp,
   // §9.2: the core already answered 200 to the CANCEL and 487 to the INVITE.
   'sip.cancel': {
     target: '#handlerAdapter.ended',
@@ -131,13 +134,7 @@ const handlingInvite = {
  * it has received an ACK for its 2xx response or until the server transaction times out").
  */
 const endingInDialog = {
-  'sip.bye': {
-    target: '#handlerAdapter.ended',
-    actions: [
-      { type: 'callback', params: 'onBye' },
-      { type: 'endBecause', params: 'bye' },
-    ],
-  },
+  'sip.bye': peerHungUp,
   'call.hangup': {
     target: 'terminating',
     actions: ['hangupDialog', { type: 'endBecause', params: 'hangup' }],
