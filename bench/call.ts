@@ -5,27 +5,12 @@
  * layer can be compared run to run. Prints one JSON line. `npm run bench:call`.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Endpoint } from '../actors/transport/udp';
+import { MemoryTransport } from '../actors/transport/memory';
 import { parseSipMessage, type SipResponse } from '../codecs/sip';
 import { TrackedClock } from '../runtime/clock';
-import { SipCore, type SipTransport } from '../runtime/core';
+import { SipCore } from '../runtime/core';
 import { Supervisor } from '../runtime/supervisor';
 import { UserAgent, type ParrotEvents } from '../runtime/ua';
-
-class MemoryTransport implements SipTransport {
-  readonly protocol = 'udp' as const;
-  readonly reliable = false;
-  readonly local = { address: '127.0.0.1', port: 5060, family: 'IPv4' as const };
-  last: Buffer | undefined;
-  sent = 0;
-  send(data: Buffer, _to: Endpoint): void {
-    this.last = data;
-    this.sent++;
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 const SDP =
   'v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
@@ -53,7 +38,7 @@ async function main(): Promise<void> {
   const clock = new TrackedClock();
   const supervisor = new Supervisor({ clock });
   const core: SipCore = new SipCore({ supervisor }, { onRequest: () => undefined });
-  const transport = new MemoryTransport();
+  const transport = new MemoryTransport({ record: false });
   core.addTransport(transport);
   const ua = new UserAgent(
     core,

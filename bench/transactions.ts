@@ -5,23 +5,10 @@
  * transaction (actor alive, awaiting its TU) and per lingering one (answered, absorbing). Prints one JSON line. Run with `npm run bench:transactions`.
  */
 import { SimulatedClock } from 'xstate';
-import type { Endpoint } from '../actors/transport/udp';
-import { SipCore, type SipTransport } from '../runtime/core';
+import { MemoryTransport } from '../actors/transport/memory';
+import { SipCore } from '../runtime/core';
 import { defaultTransactionUser } from '../runtime/parrot';
 import { Supervisor } from '../runtime/supervisor';
-
-class MemoryTransport implements SipTransport {
-  readonly protocol = 'udp' as const;
-  readonly reliable = false;
-  readonly local = { address: '127.0.0.1', port: 5060, family: 'IPv4' as const };
-  sent = 0;
-  send(_data: Buffer, _to: Endpoint): void {
-    this.sent++;
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 function options(i: number): Buffer {
   return Buffer.from(
@@ -38,7 +25,7 @@ function makeCore(clock: SimulatedClock): { core: SipCore; transport: MemoryTran
     { supervisor },
     defaultTransactionUser(() => core),
   );
-  const transport = new MemoryTransport();
+  const transport = new MemoryTransport({ record: false });
   core.addTransport(transport);
   return { core, transport };
 }
@@ -58,8 +45,8 @@ function throughput(): number {
   }
   clock.increment(32000);
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (transport.sent !== N || !core.registry.isEmpty)
-    throw new Error(`sent ${transport.sent}, registry ${JSON.stringify(core.registry.sizes)}`);
+  if (transport.count !== N || !core.registry.isEmpty)
+    throw new Error(`sent ${transport.count}, registry ${JSON.stringify(core.registry.sizes)}`);
   return N / s;
 }
 
@@ -79,7 +66,7 @@ function heapPer(tu: 'silent' | 'answering'): number | null {
     { supervisor },
     tu === 'silent' ? { onRequest: () => undefined } : defaultTransactionUser(() => core),
   );
-  const transport = new MemoryTransport();
+  const transport = new MemoryTransport({ record: false });
   core.addTransport(transport);
   const live = Array.from({ length: LIVE }, (_, i) => options(N + i));
   gc();

@@ -7,8 +7,8 @@ import type { SipRequest, SipResponse } from '../codecs/sip/message';
 import { buildNon2xxAck } from '../codecs/sip/transactionMessages';
 import {
   resolveTimers,
+  type TransactionInput,
   type SipResponseEvent,
-  type TransactionTimers,
   type TransportErrorEvent,
   type TransportSendEffect,
   type TuResponseEffect,
@@ -17,14 +17,7 @@ import {
 } from './transaction';
 
 /** What a client INVITE transaction is created with. */
-export interface ClientInviteTransactionInput {
-  /** The INVITE, with its top Via (whose branch keys this transaction) already in place. */
-  request: SipRequest;
-  /** True over TCP, TLS, SCTP, WS: Timer A is not armed and Timer D is zero (§17.1.1.2). */
-  reliable: boolean;
-  /** T1, T2, T4 in ms; defaults 500, 4000, 5000. */
-  timers?: Partial<TransactionTimers>;
-}
+export type ClientInviteTransactionInput = TransactionInput;
 
 /** Events a client INVITE transaction takes. */
 export type ClientInviteTransactionEvent = SipResponseEvent | TransportErrorEvent;

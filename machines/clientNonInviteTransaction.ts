@@ -6,8 +6,8 @@ import { assign, cancel, emit, enqueueActions, raise, setup } from 'xstate';
 import type { SipRequest, SipResponse } from '../codecs/sip/message';
 import {
   resolveTimers,
+  type TransactionInput,
   type SipResponseEvent,
-  type TransactionTimers,
   type TransportErrorEvent,
   type TransportSendEffect,
   type TuResponseEffect,
@@ -16,14 +16,7 @@ import {
 } from './transaction';
 
 /** What a client non-INVITE transaction is created with. */
-export interface ClientNonInviteTransactionInput {
-  /** The request, with its top Via (whose branch keys this transaction) already in place. */
-  request: SipRequest;
-  /** True over TCP, TLS, SCTP, WS: Timer E is not armed and Timer K is zero (§17.1.2.2). */
-  reliable: boolean;
-  /** T1, T2, T4 in ms; defaults 500, 4000, 5000. */
-  timers?: Partial<TransactionTimers>;
-}
+export type ClientNonInviteTransactionInput = TransactionInput;
 
 /** Events a client non-INVITE transaction takes. */
 export type ClientNonInviteTransactionEvent = SipResponseEvent | TransportErrorEvent;

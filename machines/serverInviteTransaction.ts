@@ -7,8 +7,8 @@ import type { SipRequest, SipResponse } from '../codecs/sip/message';
 import { createResponse } from '../codecs/sip/serialize';
 import {
   resolveTimers,
+  type TransactionInput,
   type SipRequestEvent,
-  type TransactionTimers,
   type TransportErrorEvent,
   type TransactionLingerEffect,
   type TransportSendEffect,
@@ -19,13 +19,7 @@ import {
 } from './transaction';
 
 /** What an INVITE server transaction is created with. */
-export interface ServerInviteTransactionInput {
-  /** The INVITE that created the transaction. */
-  request: SipRequest;
-  /** True over TCP, TLS, SCTP, WS: Timer G is not armed and Timer I is zero (§17.2.1). */
-  reliable: boolean;
-  /** T1, T2, T4 in ms; defaults 500, 4000, 5000. */
-  timers?: Partial<TransactionTimers>;
+export interface ServerInviteTransactionInput extends TransactionInput {
   /**
    * How long to wait for the TU's first response before sending 100 Trying ourselves, in ms.
    * Default 200 (§17.2.1).

@@ -6,8 +6,8 @@ import { assign, emit, setup } from 'xstate';
 import type { SipRequest, SipResponse } from '../codecs/sip/message';
 import {
   resolveTimers,
+  type TransactionInput,
   type SipRequestEvent,
-  type TransactionTimers,
   type TransportErrorEvent,
   type TransactionLingerEffect,
   type TransportSendEffect,
@@ -16,13 +16,7 @@ import {
 } from './transaction';
 
 /** What a non-INVITE server transaction is created with. */
-export interface ServerNonInviteTransactionInput {
-  /** The request that created the transaction. */
-  request: SipRequest;
-  /** True over TCP, TLS, SCTP, WS: Timer J is zero (§17.2.2). */
-  reliable: boolean;
-  /** T1, T2, T4 in ms; defaults 500, 4000, 5000. */
-  timers?: Partial<TransactionTimers>;
+export interface ServerNonInviteTransactionInput extends TransactionInput {
   /** Hand the Completed state's absorbing to the runtime (`transaction.linger`) and end at once. */
   linger?: boolean;
 }

@@ -44,6 +44,16 @@ export function resolveTimers(timers: Partial<TransactionTimers> | undefined): T
   };
 }
 
+/** What every transaction is created with. */
+export interface TransactionInput {
+  /** The request that created the transaction (a client's with its top Via, whose branch keys it, in place). */
+  request: SipRequest;
+  /** True over TCP, TLS, SCTP, WS: Timers A, E and G are not armed and D, I, J and K are zero (§17). */
+  reliable: boolean;
+  /** T1, T2, T4 in ms; defaults 500, 4000, 5000. */
+  timers?: Partial<TransactionTimers>;
+}
+
 // ---- events a transaction takes in ----------------------------------------------------------
 
 /** A response the transport matched to this client transaction (§17.1.3). */

@@ -7,23 +7,10 @@
 import fc from 'fast-check';
 import { EventEmitter } from 'eventemitter3';
 import { SimulatedClock } from 'xstate';
-import type { Endpoint } from '../../actors/transport/udp';
-import { SipCore, type SipTransport } from '../../runtime/core';
+import { MemoryTransport } from '../../actors/transport/memory';
+import { SipCore } from '../../runtime/core';
 import { Supervisor } from '../../runtime/supervisor';
 import { UserAgent, type ParrotEvents } from '../../runtime/ua';
-
-class MemoryTransport implements SipTransport {
-  readonly protocol = 'udp' as const;
-  readonly reliable = false;
-  readonly local = { address: '127.0.0.1', port: 5060, family: 'IPv4' as const };
-  readonly sent: Buffer[] = [];
-  send(data: Buffer, _to: Endpoint): void {
-    this.sent.push(data);
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 const SDP =
   'v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
